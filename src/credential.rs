@@ -25,10 +25,11 @@ pub const MAX_NAME_LEN: usize = 64;
 /// Length of a credential id.
 pub const ID_LEN: usize = 8;
 /// Length of an ID-document binding hash.
-pub const ID_BINDING_LEN: usize = 16;
+pub const ID_BINDING_LEN: usize = 8;
 
-/// COSE `external_aad` of credentials: binds the signature to this use, so no
-/// other signed object of the same key (a trust list) can pass for a credential.
+/// COSE `external_aad` of credentials: binds the signature to this use and this
+/// version, so no other signed object of the same key (a trust list) and no
+/// credential of another format version can pass for a version 1 credential.
 pub(crate) const EXTERNAL_AAD: &[u8] = b"codewallet/credential/1";
 
 // CWT claim keys (RFC 8392 section 4) and the private claim that holds ours.
@@ -39,7 +40,6 @@ const IAT: i64 = 6;
 const CTI: i64 = 7;
 const CODEWALLET: i64 = -65537;
 // Keys inside the codewallet claim.
-const C_VERSION: i64 = 0;
 const C_STATUS: i64 = 1;
 const C_DECIDED_AT: i64 = 2;
 const C_NAME: i64 = 3;
@@ -221,8 +221,7 @@ impl Credential {
         w.int(IAT).uint(self.issued_at);
         w.int(CTI).bytes(&self.id.0);
         w.int(CODEWALLET)
-            .map(5 + usize::from(self.holder_key.is_some()));
-        w.int(C_VERSION).uint(VERSION);
+            .map(4 + usize::from(self.holder_key.is_some()));
         w.int(C_STATUS).uint(self.status.code());
         w.int(C_DECIDED_AT).uint(self.decided_at);
         w.int(C_NAME).text(&self.display_name);
@@ -237,8 +236,7 @@ impl Credential {
     ///
     /// # Errors
     /// [`DecodeError::Cbor`] for non-canonical CBOR, [`DecodeError::Claims`] for a
-    /// missing, unknown or out-of-range claim, and
-    /// [`DecodeError::UnsupportedVersion`] for another claims version.
+    /// missing, unknown or out-of-range claim.
     pub fn from_claims(bytes: &[u8]) -> Result<Credential, DecodeError> {
         let mut r = Reader::new(bytes);
         let pairs = r.map()?;
@@ -281,12 +279,11 @@ type StatusClaim = (Status, u64, String, IdBinding, Option<[u8; 32]>);
 
 fn read_status_claim(r: &mut Reader) -> Result<StatusClaim, DecodeError> {
     let pairs = r.map()?;
-    let (mut version, mut status, mut decided, mut name, mut binding, mut holder) =
-        (None, None, None, None, None, None);
+    let (mut status, mut decided, mut name, mut binding, mut holder) =
+        (None, None, None, None, None);
     let mut prev = None;
     for _ in 0..pairs {
         match r.key(&mut prev)? {
-            C_VERSION => version = Some(r.uint()?),
             C_STATUS => {
                 status = Some(
                     Status::from_code(r.uint()?).ok_or(DecodeError::Claims("unknown status"))?,
@@ -298,11 +295,6 @@ fn read_status_claim(r: &mut Reader) -> Result<StatusClaim, DecodeError> {
             C_HOLDER_KEY => holder = Some(r.byte_array()?),
             _ => return Err(DecodeError::Claims("unknown codewallet claim")),
         }
-    }
-    match version {
-        Some(VERSION) => {}
-        Some(found) => return Err(DecodeError::UnsupportedVersion { found }),
-        None => return Err(DecodeError::Claims("claims version missing")),
     }
     let missing = || DecodeError::Claims("a required codewallet claim is missing");
     Ok((
