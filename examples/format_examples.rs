@@ -70,4 +70,17 @@ fn main() {
         hex::encode(&signed),
         signed.len()
     );
+    // Capacity of versions 9 to 12 at level Q for credential text (alphanumeric).
+    for version in 9..=12 {
+        let longest = (1..600)
+            .take_while(|&n| {
+                codewallet::QrMatrix::encode(&"A".repeat(n))
+                    .unwrap()
+                    .version
+                    <= version
+            })
+            .last()
+            .unwrap_or(0);
+        println!("version {version} at Q holds {longest} characters");
+    }
 }
