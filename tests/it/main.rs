@@ -1,3 +1,4 @@
+mod vectors;
 mod smoke {
     #[test]
     fn builds() {}
