@@ -1,0 +1,475 @@
+//! `codewallet issue-batch`: credentials for a whole file of people, on all cores.
+//!
+//! The input is read in chunks; each chunk is parsed, signed and formatted in
+//! parallel (rayon), then written in input order before the next chunk is read.
+//! Signing dominates, so the serial reading and writing cost a few percent.
+//! Output lines are formatted by hand: a generic serializer per row would cost
+//! more than the rest of the formatting together.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use codewallet::credential::ID_LEN;
+use codewallet::{CredentialId, SecretKey, Status};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::error::{CliError, CliResult, EXIT_REFUSED};
+use crate::issue::{Subject, check_issuer, sign_one, unknown_status};
+use crate::output::push_json_string;
+use crate::{keyfile, time};
+
+/// Rows per chunk: enough to keep every core busy, small enough to stream.
+const CHUNK_ROWS: usize = 16 * 1024;
+
+/// Arguments of `codewallet issue-batch`.
+#[derive(Args)]
+#[command(after_help = "\
+Input: .csv with a header row `name,id_number,status[,decided_at][,valid_hours]`,
+or .jsonl/.ndjson with one object per line with the same keys.
+Output: one JSON object per issued row, in input order:
+  {\"line\": N, \"id\": HEX, \"name\": MASKED, \"status\": S, \"expires_at\": UNIX_SECONDS, \"text\": \"CW1:...\"}
+Bad rows are reported on stderr as `line N: reason` and skipped; the exit code is then 1.")]
+pub struct BatchArgs {
+    /// Issuer private key (PKCS#8 PEM)
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Issuer name written into every credential
+    #[arg(long, value_name = "NAME")]
+    issuer: String,
+    /// People to issue for (.csv, .jsonl or .ndjson)
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// Credentials out, one JSON object per line
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// Hours of validity for rows without a valid_hours value
+    #[arg(long, default_value_t = 48, value_name = "HOURS")]
+    valid_hours: u64,
+    /// The current time: issue time and start of validity [default: the OS clock]
+    #[arg(long, value_parser = time::parse, value_name = "TIME")]
+    now: Option<u64>,
+    /// Worker threads [default: one per core]
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+/// What every row shares.
+struct Context<'a> {
+    key: &'a SecretKey,
+    issuer: &'a str,
+    now: u64,
+    valid_hours: u64,
+}
+
+/// One input row as read, before any checks (those run in parallel).
+struct RawRow {
+    /// 1-based line number in the input file.
+    line: u64,
+    data: RawData,
+}
+
+enum RawData {
+    Csv(csv::ByteRecord),
+    Json(Vec<u8>),
+}
+
+/// Positions of the CSV columns, from the header row.
+struct Columns {
+    count: usize,
+    name: usize,
+    id_number: usize,
+    status: usize,
+    decided_at: Option<usize>,
+    valid_hours: Option<usize>,
+}
+
+/// A JSON Lines row.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRow {
+    name: String,
+    id_number: String,
+    status: String,
+    #[serde(default)]
+    decided_at: Option<time::JsonTime>,
+    #[serde(default)]
+    valid_hours: Option<u64>,
+}
+
+/// A row whose fields have been read; still to be checked and signed.
+struct Row {
+    name: String,
+    id_number: String,
+    status: Status,
+    decided_at: Option<u64>,
+    valid_hours: Option<u64>,
+}
+
+enum Source {
+    Csv {
+        reader: csv::Reader<BufReader<File>>,
+        columns: Columns,
+    },
+    Jsonl {
+        reader: BufReader<File>,
+        line: u64,
+        bytes: u64,
+    },
+}
+
+impl Source {
+    fn open(path: &Path) -> Result<(Source, u64), CliError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let is_csv = match ext.as_deref() {
+            Some("csv") => true,
+            Some("jsonl" | "ndjson") => false,
+            _ => {
+                return Err(CliError::input(format!(
+                    "cannot tell the format of {}: name it .csv, .jsonl or .ndjson",
+                    path.display()
+                )));
+            }
+        };
+        let file = File::open(path).map_err(|e| {
+            CliError::input(format!("cannot read input {}", path.display())).because(&e)
+        })?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let reader = BufReader::with_capacity(1 << 20, file);
+        if !is_csv {
+            let source = Source::Jsonl {
+                reader,
+                line: 0,
+                bytes: 0,
+            };
+            return Ok((source, size));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true) // rows of the wrong length are reported one by one
+            .from_reader(reader);
+        let mut header = csv::StringRecord::new();
+        let bad = |e: csv::Error| {
+            CliError::input(format!("cannot read the header of {}", path.display())).because(&e)
+        };
+        if !reader.read_record(&mut header).map_err(bad)? {
+            return Err(CliError::input(format!(
+                "{} is empty: expected a header row name,id_number,status",
+                path.display()
+            )));
+        }
+        let columns = Columns::from_header(&header)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+        Ok((Source::Csv { reader, columns }, size))
+    }
+
+    /// Reads up to `max` rows into `rows`; returns the byte position reached.
+    fn fill(&mut self, rows: &mut Vec<RawRow>, max: usize) -> Result<u64, String> {
+        match self {
+            Source::Csv { reader, .. } => {
+                while rows.len() < max {
+                    let mut record = csv::ByteRecord::new();
+                    if !reader
+                        .read_byte_record(&mut record)
+                        .map_err(|e| e.to_string())?
+                    {
+                        break;
+                    }
+                    let line = record.position().map_or(0, csv::Position::line);
+                    rows.push(RawRow {
+                        line,
+                        data: RawData::Csv(record),
+                    });
+                }
+                Ok(reader.position().byte())
+            }
+            Source::Jsonl {
+                reader,
+                line,
+                bytes,
+            } => {
+                while rows.len() < max {
+                    let mut buf = Vec::with_capacity(256);
+                    let n = reader
+                        .read_until(b'\n', &mut buf)
+                        .map_err(|e| e.to_string())?;
+                    if n == 0 {
+                        break;
+                    }
+                    *line += 1;
+                    *bytes += n as u64;
+                    if buf.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    rows.push(RawRow {
+                        line: *line,
+                        data: RawData::Json(buf),
+                    });
+                }
+                Ok(*bytes)
+            }
+        }
+    }
+
+    fn columns(&self) -> Option<&Columns> {
+        match self {
+            Source::Csv { columns, .. } => Some(columns),
+            Source::Jsonl { .. } => None,
+        }
+    }
+}
+
+impl Columns {
+    fn from_header(header: &csv::StringRecord) -> Result<Columns, String> {
+        let (mut name, mut id_number, mut status, mut decided_at, mut valid_hours) =
+            (None, None, None, None, None);
+        for (i, column) in header.iter().enumerate() {
+            // Spreadsheets often start a CSV file with a byte order mark.
+            let column = column.trim_start_matches('\u{feff}').trim();
+            let slot = match column {
+                "name" => &mut name,
+                "id_number" => &mut id_number,
+                "status" => &mut status,
+                "decided_at" => &mut decided_at,
+                "valid_hours" => &mut valid_hours,
+                other => {
+                    return Err(format!(
+                        "unknown column `{other}` in the header; expected name,id_number,status[,decided_at][,valid_hours]"
+                    ));
+                }
+            };
+            if slot.replace(i).is_some() {
+                return Err(format!("column `{column}` appears twice in the header"));
+            }
+        }
+        let need = |slot: Option<usize>, column: &str| {
+            slot.ok_or_else(|| format!("the header has no `{column}` column"))
+        };
+        Ok(Columns {
+            count: header.len(),
+            name: need(name, "name")?,
+            id_number: need(id_number, "id_number")?,
+            status: need(status, "status")?,
+            decided_at,
+            valid_hours,
+        })
+    }
+}
+
+impl RawRow {
+    fn parse(&self, columns: Option<&Columns>) -> Result<Row, String> {
+        match (&self.data, columns) {
+            (RawData::Csv(record), Some(c)) => {
+                if record.len() != c.count {
+                    return Err(format!(
+                        "expected {} fields, found {}",
+                        c.count,
+                        record.len()
+                    ));
+                }
+                let field = |i: usize, column: &str| {
+                    std::str::from_utf8(&record[i]).map_err(|_| format!("{column} is not UTF-8"))
+                };
+                let optional = |i: Option<usize>, column: &str| match i {
+                    Some(i) => field(i, column).map(|s| Some(s.trim()).filter(|s| !s.is_empty())),
+                    None => Ok(None),
+                };
+                let status = field(c.status, "status")?;
+                Ok(Row {
+                    name: field(c.name, "name")?.to_owned(),
+                    id_number: field(c.id_number, "id_number")?.to_owned(),
+                    status: Status::from_name(status).ok_or_else(|| unknown_status(status))?,
+                    decided_at: optional(c.decided_at, "decided_at")?
+                        .map(|t| time::parse(t).map_err(|e| format!("bad decided_at: {e}")))
+                        .transpose()?,
+                    valid_hours: optional(c.valid_hours, "valid_hours")?
+                        .map(|h| {
+                            h.parse().map_err(|_| {
+                                format!("bad valid_hours `{h}`: expected a whole number of hours")
+                            })
+                        })
+                        .transpose()?,
+                })
+            }
+            (RawData::Json(line), _) => {
+                let row: JsonRow = serde_json::from_slice(line).map_err(|e| {
+                    format!("not a JSON object with name, id_number and status: {e}")
+                })?;
+                Ok(Row {
+                    status: Status::from_name(&row.status)
+                        .ok_or_else(|| unknown_status(&row.status))?,
+                    decided_at: row
+                        .decided_at
+                        .map(|t| t.seconds().map_err(|e| format!("bad decided_at: {e}")))
+                        .transpose()?,
+                    valid_hours: row.valid_hours,
+                    name: row.name,
+                    id_number: row.id_number,
+                })
+            }
+            (RawData::Csv(_), None) => Err("internal: CSV row without a header".into()),
+        }
+    }
+}
+
+/// Checks, signs and formats one row as its output line.
+fn issue_row(
+    ctx: &Context,
+    columns: Option<&Columns>,
+    raw: &RawRow,
+    id: &[u8],
+) -> Result<String, String> {
+    let row = raw.parse(columns)?;
+    let mut id_bytes = [0; ID_LEN];
+    id_bytes.copy_from_slice(id);
+    let subject = Subject {
+        name: &row.name,
+        id_number: &row.id_number,
+        status: row.status,
+        decided_at: row.decided_at.unwrap_or(ctx.now),
+        not_before: ctx.now,
+        valid_hours: row.valid_hours.unwrap_or(ctx.valid_hours),
+    };
+    let (credential, text) = sign_one(
+        ctx.key,
+        ctx.issuer,
+        CredentialId(id_bytes),
+        ctx.now,
+        &subject,
+    )?;
+    let mut out = String::with_capacity(text.len() + 128);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "{{\"line\": {}, \"id\": \"{}\", \"name\": ",
+        raw.line, credential.id
+    );
+    push_json_string(&mut out, &credential.display_name);
+    let _ = write!(
+        out,
+        ", \"status\": \"{}\", \"expires_at\": {}, \"text\": \"",
+        credential.status, credential.expires_at
+    );
+    // Base45 text holds no character JSON must escape.
+    out.push_str(&text);
+    out.push_str("\"}\n");
+    Ok(out)
+}
+
+/// A progress bar on a terminal, nothing otherwise (logs and pipes stay clean).
+fn progress_bar(total_bytes: u64) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(total_bytes);
+    if let Ok(style) =
+        ProgressStyle::with_template("{wide_bar} {percent:>3}%  {msg}  [{elapsed}, eta {eta}]")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// `codewallet issue-batch`.
+pub fn run(args: &BatchArgs) -> CliResult {
+    check_issuer(&args.issuer)?;
+    if args.valid_hours == 0 {
+        return Err(CliError::usage("--valid-hours must be at least 1"));
+    }
+    let key = keyfile::read_secret(&args.key)?;
+    let now = time::now_or(args.now);
+    let (mut source, total_bytes) = Source::open(&args.input)?;
+    let out_file = File::create(&args.output).map_err(|e| {
+        CliError::input(format!("cannot create output {}", args.output.display())).because(&e)
+    })?;
+    let mut out = BufWriter::with_capacity(1 << 20, out_file);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::input("cannot start worker threads").because(&e))?;
+    let ctx = Context {
+        key: &key,
+        issuer: &args.issuer,
+        now,
+        valid_hours: args.valid_hours,
+    };
+    let bar = progress_bar(total_bytes);
+    let started = Instant::now();
+    let (mut issued, mut failed) = (0u64, 0u64);
+    let mut rows = Vec::with_capacity(CHUNK_ROWS);
+    let mut ids = vec![0u8; CHUNK_ROWS * ID_LEN];
+    let mut results: Vec<Result<String, String>> = Vec::with_capacity(CHUNK_ROWS);
+    let write_error = |e: std::io::Error| {
+        CliError::input(format!("cannot write output {}", args.output.display())).because(&e)
+    };
+    loop {
+        rows.clear();
+        let position = source.fill(&mut rows, CHUNK_ROWS).map_err(|e| {
+            CliError::input(format!("cannot read input {}", args.input.display())).because_of(e)
+        })?;
+        if rows.is_empty() {
+            break;
+        }
+        let ids = &mut ids[..rows.len() * ID_LEN];
+        getrandom::fill(ids)
+            .map_err(|e| CliError::input("the OS random generator failed").because(&e))?;
+        let columns = source.columns();
+        pool.install(|| {
+            rows.par_iter()
+                .zip(ids.par_chunks_exact(ID_LEN))
+                .map(|(row, id)| issue_row(&ctx, columns, row, id))
+                .collect_into_vec(&mut results);
+        });
+        let mut problems = String::new();
+        for (row, result) in rows.iter().zip(&results) {
+            match result {
+                Ok(line) => {
+                    out.write_all(line.as_bytes()).map_err(write_error)?;
+                    issued += 1;
+                }
+                Err(reason) => {
+                    let _ = writeln!(problems, "line {}: {reason}", row.line);
+                    failed += 1;
+                }
+            }
+        }
+        if !problems.is_empty() {
+            let print = || eprint!("{problems}");
+            match &bar {
+                Some(bar) => bar.suspend(print),
+                None => print(),
+            }
+        }
+        if let Some(bar) = &bar {
+            bar.set_position(position);
+            bar.set_message(format!("{issued} issued, {failed} failed"));
+        }
+    }
+    out.flush().map_err(write_error)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let rate = if secs > 0.0 {
+        issued as f64 / secs
+    } else {
+        0.0
+    };
+    eprintln!(
+        "issued {issued} credentials, {failed} rows failed, in {secs:.2} s ({rate:.0} per second)"
+    );
+    Ok(if failed > 0 {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
