@@ -1,0 +1,150 @@
+# Shared helpers for scripts/test, scripts/demo, scripts/fuzz and scripts/bench.
+#
+# Sourced, not run. Every `ensure_*` helper installs what it names only when it
+# is missing, so a warm run costs a few milliseconds per helper and a fresh
+# Debian machine with just rustup, cargo, node/npm, python3 and apt gets the rest.
+
+# The repository root, wherever the calling script was started from.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+cd "$ROOT"
+
+# Non-interactive everywhere: CI runs with no standard input.
+export DEBIAN_FRONTEND=noninteractive
+export CARGO_TERM_PROGRESS_WHEN=never
+
+# Print a step heading.
+step() {
+    printf '\n==> %s\n' "$*" >&2
+}
+
+# Print a message and stop.
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
+
+# The wasm-bindgen version pinned in Cargo.toml (`wasm-bindgen = "=X.Y.Z"`).
+# The CLI that post-processes the wasm module must match it exactly.
+wasm_bindgen_version() {
+    local version
+    version="$(sed -n 's/^wasm-bindgen *= *"=\([0-9][0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+    [[ -n "$version" ]] || die "no exact wasm-bindgen pin (wasm-bindgen = \"=X.Y.Z\") in Cargo.toml"
+    printf '%s\n' "$version"
+}
+
+# rustfmt and clippy come with rustup's default profile, but a minimal one lacks them.
+ensure_rust_components() {
+    local missing=()
+    cargo fmt --version >/dev/null 2>&1 || missing+=(rustfmt)
+    cargo clippy --version >/dev/null 2>&1 || missing+=(clippy)
+    if ((${#missing[@]})); then
+        step "rustup component add ${missing[*]}"
+        rustup component add "${missing[@]}"
+    fi
+}
+
+# The wasm32 target for the browser build.
+ensure_wasm_target() {
+    if ! rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+        step "rustup target add wasm32-unknown-unknown"
+        rustup target add wasm32-unknown-unknown
+    fi
+}
+
+# wasm-bindgen-cli at exactly the version the crate is built against.
+ensure_wasm_bindgen() {
+    local want have=""
+    want="$(wasm_bindgen_version)"
+    if command -v wasm-bindgen >/dev/null 2>&1; then
+        have="$(wasm-bindgen --version | awk '{print $2}')"
+    fi
+    if [[ "$have" != "$want" ]]; then
+        step "cargo install wasm-bindgen-cli --version =$want (found: ${have:-none})"
+        cargo install wasm-bindgen-cli --version "=$want"
+    fi
+}
+
+# Run `apt-get update` at most once per script run.
+APT_UPDATED=0
+apt_install() {
+    if ((APT_UPDATED == 0)); then
+        step "apt-get update"
+        apt-get update -qq
+        APT_UPDATED=1
+    fi
+    step "apt-get install $*"
+    apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# Debian's Chromium, for the browser tests of the pages.
+ensure_chromium() {
+    if [[ ! -x /usr/bin/chromium ]]; then
+        apt_install chromium
+    fi
+}
+
+# The npm packages of the repository root (test runner, wasm-opt via binaryen, ...).
+# Skipped when node_modules is already newer than the lock file.
+ensure_npm() {
+    [[ -f "$ROOT/package.json" ]] || return 0
+    local stamp="$ROOT/node_modules/.package-lock.json"
+    if [[ -f "$ROOT/package-lock.json" ]]; then
+        if [[ -f "$stamp" && "$stamp" -nt "$ROOT/package-lock.json" && "$stamp" -nt "$ROOT/package.json" ]]; then
+            return 0
+        fi
+        step "npm ci"
+        (cd "$ROOT" && npm ci --no-audit --no-fund)
+    else
+        if [[ -f "$stamp" && "$stamp" -nt "$ROOT/package.json" ]]; then
+            return 0
+        fi
+        step "npm install"
+        (cd "$ROOT" && npm install --no-audit --no-fund)
+    fi
+}
+
+# Everything the wasm build needs.
+ensure_wasm_tools() {
+    ensure_wasm_target
+    ensure_wasm_bindgen
+}
+
+# The path of wasm-opt (npm's binaryen first, then PATH), or nothing.
+find_wasm_opt() {
+    if [[ -x "$ROOT/node_modules/.bin/wasm-opt" ]]; then
+        printf '%s\n' "$ROOT/node_modules/.bin/wasm-opt"
+    elif command -v wasm-opt >/dev/null 2>&1; then
+        command -v wasm-opt
+    fi
+}
+
+# Build the wasm module for the pages into www/pkg (git-ignored) and print its
+# gzipped size, the number that matters on a bad network.
+build_wasm() {
+    ensure_wasm_tools
+    step "cargo build --lib --target wasm32-unknown-unknown --profile wasm"
+    cargo build --lib --target wasm32-unknown-unknown --profile wasm
+    step "wasm-bindgen --target web"
+    wasm-bindgen --target web --no-typescript --out-dir "$ROOT/www/pkg" \
+        "$ROOT/target/wasm32-unknown-unknown/wasm/codewallet.wasm"
+    local wasm="$ROOT/www/pkg/codewallet_bg.wasm" wasm_opt
+    wasm_opt="$(find_wasm_opt)"
+    if [[ -n "$wasm_opt" ]]; then
+        step "wasm-opt -Oz"
+        # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt
+        # must accept them and may use no others.
+        "$wasm_opt" -Oz \
+            --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            -o "$wasm.opt" "$wasm"
+        mv "$wasm.opt" "$wasm"
+    else
+        printf 'wasm-opt not found: module left as wasm-bindgen wrote it\n' >&2
+    fi
+    local raw gz
+    raw="$(wc -c <"$wasm")"
+    gz="$(gzip -9 -c "$wasm" | wc -c)"
+    printf 'wasm: www/pkg/codewallet_bg.wasm %s bytes, %s bytes gzipped\n' "$raw" "$gz" >&2
+    WASM_GZIP_BYTES="$gz"
+}
