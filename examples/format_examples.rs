@@ -5,7 +5,7 @@ use codewallet::{
     Credential, CredentialId, IdBinding, IssuerEntry, SecretKey, Status, TrustList, hex,
 };
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let issuer = SecretKey::from_seed(&[0x11; 32]);
     let root = SecretKey::from_seed(&[0x22; 32]);
     let t0 = 1_767_254_400; // 2026-01-01T08:00:00Z
@@ -46,12 +46,12 @@ fn main() {
         root.public_key().key_id()
     );
     for c in [&c1, &c2] {
-        let text = c.sign(&issuer).unwrap();
-        let cose = codewallet::base45::decode(&text[4..]).unwrap();
+        let text = c.sign(&issuer)?;
+        let cose = codewallet::base45::decode(&text[4..])?;
         println!("claims {}", hex::encode(&c.to_claims()));
         println!("cose {} ({} bytes)", hex::encode(&cose), cose.len());
         println!("text {} ({} chars)", text, text.len());
-        let qr = codewallet::QrMatrix::encode(&text).unwrap();
+        let qr = codewallet::QrMatrix::encode(&text)?;
         println!("qr version {}", qr.version);
         let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&cose, 9);
         println!("zlib level 9: {} bytes", deflated.len());
@@ -64,7 +64,7 @@ fn main() {
         statuses: Status::ALL.to_vec(),
     };
     let list = TrustList::new(1, t0, t0 + 7 * 86_400, vec![entry], vec![id2]);
-    let signed = list.sign(&root).unwrap();
+    let signed = list.sign(&root)?;
     println!(
         "trust list {} ({} bytes)",
         hex::encode(&signed),
@@ -74,13 +74,11 @@ fn main() {
     for version in 9..=12 {
         let longest = (1..600)
             .take_while(|&n| {
-                codewallet::QrMatrix::encode(&"A".repeat(n))
-                    .unwrap()
-                    .version
-                    <= version
+                codewallet::QrMatrix::encode(&"A".repeat(n)).is_ok_and(|qr| qr.version <= version)
             })
             .last()
             .unwrap_or(0);
         println!("version {version} at Q holds {longest} characters");
     }
+    Ok(())
 }

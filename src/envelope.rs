@@ -106,8 +106,15 @@ impl<'a> Sign1<'a> {
 
     /// The bytes the signature covers: the `Sig_structure` of RFC 9052 section 4.4,
     /// `["Signature1", protected, external_aad, payload]`.
+    /// An empty protected header is signed as an empty byte string even when it
+    /// was sent as an encoded empty map (`h'a0'`), as RFC 9052 section 4.4 says.
     pub fn to_be_signed(&self, external_aad: &[u8]) -> Vec<u8> {
-        to_be_signed(self.protected, external_aad, self.payload)
+        let protected = if self.protected_header.len == 0 {
+            &[][..]
+        } else {
+            self.protected
+        };
+        to_be_signed(protected, external_aad, self.payload)
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::credential::{self, Credential, Status};
 use crate::error::DecodeError;
-use crate::trust_list::TrustList;
+use crate::trust_list::{IssuerEntry, TrustList};
 
 /// How strict a verifier is about time and the age of its trust list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,9 +210,12 @@ pub fn verify(text: &str, trust: &TrustList, now: u64, policy: &Policy) -> Verdi
             age: now - trust.issued_at,
         });
     }
-    let (credential, failure) = match check(text, trust, now, policy) {
-        Ok(credential) => (Some(credential), None),
-        Err((credential, failure)) => (credential, Some(failure)),
+    let (credential, failure) = match authenticate(text, trust, now, policy) {
+        Err(failure) => (None, Some(failure)),
+        Ok((credential, issuer)) => {
+            let failure = judge(&credential, issuer, trust, now, policy);
+            (Some(credential), failure)
+        }
     };
     if let Some(c) = &credential {
         if c.issued_at > now.saturating_add(policy.clock_tolerance) {
@@ -228,27 +231,37 @@ pub fn verify(text: &str, trust: &TrustList, now: u64, policy: &Policy) -> Verdi
     }
 }
 
-type Refusal = (Option<Credential>, Failure);
-
-fn check(text: &str, trust: &TrustList, now: u64, policy: &Policy) -> Result<Credential, Refusal> {
-    let refuse = |failure| (None, failure);
+/// Decodes the credential and checks that a trusted key signed these exact bytes.
+fn authenticate<'t>(
+    text: &str,
+    trust: &'t TrustList,
+    now: u64,
+    policy: &Policy,
+) -> Result<(Credential, &'t IssuerEntry), Failure> {
     let decoded = credential::decode(text).map_err(|e| match e {
-        DecodeError::UnsupportedVersion { found } => refuse(Failure::UnsupportedVersion { found }),
-        e => refuse(Failure::Malformed(e)),
+        DecodeError::UnsupportedVersion { found } => Failure::UnsupportedVersion { found },
+        e => Failure::Malformed(e),
     })?;
     if policy.refuse_expired_trust_list && now >= trust.expires_at {
-        return Err(refuse(Failure::TrustListExpired));
+        return Err(Failure::TrustListExpired);
     }
-    let issuer = trust
-        .issuer(&decoded.kid)
-        .ok_or(refuse(Failure::UnknownIssuer))?;
+    let issuer = trust.issuer(&decoded.kid).ok_or(Failure::UnknownIssuer)?;
     issuer
         .key
         .verify(&decoded.to_be_signed, &decoded.signature)
-        .map_err(|_| refuse(Failure::InvalidSignature))?;
+        .map_err(|_| Failure::InvalidSignature)?;
+    Ok((decoded.credential, issuer))
+}
 
-    let c = decoded.credential;
-    let failure = if !issuer.may_issue(c.status) {
+/// Checks an authentic credential's claims: the issuer's rights, time, revocation.
+fn judge(
+    c: &Credential,
+    issuer: &IssuerEntry,
+    trust: &TrustList,
+    now: u64,
+    policy: &Policy,
+) -> Option<Failure> {
+    if !issuer.may_issue(c.status) {
         Some(Failure::IssuerNotAllowed { status: c.status })
     } else if c.issued_at < issuer.not_before || c.issued_at >= issuer.expires_at {
         Some(Failure::IssuerKeyNotValid)
@@ -264,10 +277,6 @@ fn check(text: &str, trust: &TrustList, now: u64, policy: &Policy) -> Result<Cre
         Some(Failure::Revoked)
     } else {
         None
-    };
-    match failure {
-        None => Ok(c),
-        Some(f) => Err((Some(c), f)),
     }
 }
 
