@@ -301,6 +301,10 @@ impl RawRow {
                 })
             }
             (RawData::Json(line), _) => {
+                // serde would also take an array for a struct; the format is objects.
+                if line.trim_ascii_start().first() != Some(&b'{') {
+                    return Err("not a JSON object".into());
+                }
                 let row: JsonRow = serde_json::from_slice(line).map_err(|e| {
                     format!("not a JSON object with name, id_number and status: {e}")
                 })?;

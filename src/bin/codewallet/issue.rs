@@ -12,10 +12,9 @@ use crate::{keyfile, output, time};
 
 /// Arguments of `codewallet issue`.
 #[derive(Args)]
-#[command(
-    after_help = "The name is masked (first and last character kept) before signing; \
-the full name and the ID number are never written out."
-)]
+#[command(after_help = "\
+The name is masked (first and last character kept) before signing; the full name
+and the ID number are never written out. The credential id is printed on stderr.")]
 pub struct IssueArgs {
     /// Issuer private key (PKCS#8 PEM)
     #[arg(long, value_name = "FILE")]
@@ -29,7 +28,7 @@ pub struct IssueArgs {
     /// The holder's ID document number (only a salted hash is signed)
     #[arg(long, value_name = "NUMBER")]
     id_number: String,
-    /// The status to attest
+    /// The status to attest: green, yellow or red
     #[arg(long, value_parser = parse_status)]
     status: Status,
     /// Hours of validity from --not-before
@@ -44,7 +43,7 @@ pub struct IssueArgs {
     /// The current time [default: the OS clock]
     #[arg(long, value_parser = time::parse, value_name = "TIME")]
     now: Option<u64>,
-    /// Output form
+    /// Output: CW1: text, a wallet link, or a QR code (PNG: 8 px per module)
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Page the link opens (for --format link)
@@ -62,13 +61,9 @@ pub struct IssueArgs {
 /// How `issue` writes the credential.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// The `CW1:` text
     Text,
-    /// A link to the wallet page carrying the text in its fragment
     Link,
-    /// A QR code as SVG
     Svg,
-    /// A QR code as PNG, 8 pixels per module
     Png,
 }
 

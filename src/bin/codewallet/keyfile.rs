@@ -19,7 +19,7 @@ use crate::error::{CliError, CliResult, print_stdout, read_text};
 
 /// Arguments of `codewallet keygen`.
 #[derive(Args)]
-#[command(after_help = "The private key file is created with mode 0600. \
+#[command(after_help = "The private key file is created with mode 0600.
 Root and issuer keys are the same kind of key; the role is how they are used.")]
 pub struct KeygenArgs {
     /// Private key file to create; the public key goes beside it with the extension .pub

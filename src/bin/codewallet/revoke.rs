@@ -18,11 +18,10 @@ use crate::time;
 /// Arguments of `codewallet revoke`.
 #[derive(Args)]
 #[command(group(ArgGroup::new("which").required(true).args(["credential", "id"])))]
-#[command(
-    after_help = "With --credential, the id and expiry are read from the credential \
-(decoded, not verified). An entry without expiry is published in every trust list; \
-one with an expiry is dropped once the credential has expired anyway."
-)]
+#[command(after_help = "\
+With --credential, the id and expiry are read from the credential (decoded, not verified).
+An entry without expiry is published in every trust list; one with an expiry is left out
+once the credential has expired anyway. Revoking an id already listed changes nothing.")]
 pub struct RevokeArgs {
     /// Revocation list (JSON Lines), created if missing
     #[arg(long, value_name = "FILE")]

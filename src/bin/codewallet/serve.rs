@@ -26,10 +26,9 @@ const WORKERS: usize = 4;
 
 /// Arguments of `codewallet serve`.
 #[derive(Args)]
-#[command(
-    after_help = "Runs until stopped. Paths containing `..` are refused (403), \
-unknown files are 404, a directory serves its index.html."
-)]
+#[command(after_help = "\
+Runs until stopped. Paths containing `..` are refused (403), unknown files are 404,
+a directory serves its index.html.")]
 pub struct ServeArgs {
     /// Directory to serve
     #[arg(long, default_value = "www", value_name = "DIR")]
