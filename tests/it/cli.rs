@@ -1,0 +1,1438 @@
+//! The `codewallet` command line, run as a process: outputs, exit codes, files.
+//!
+//! Stable outputs (help, verdicts, error messages) are pinned by golden files in
+//! `tests/cmd/<case>/{stdout,stderr,status}`; run with `UPDATE_GOLDEN=1` to
+//! rewrite them after an intended change, and review the diff.
+//! Every command runs inside a temporary directory with relative paths, so
+//! messages that name files are the same on every machine.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use codewallet::{PublicKey, SecretKey, Status, TrustList, base45, credential, verify};
+
+const BIN: &str = env!("CARGO_BIN_EXE_codewallet");
+/// 2026-01-01T08:00:00Z: "now" of every command here.
+const T0: u64 = 1_767_254_400;
+const NOW: &str = "2026-01-01T08:00:00Z";
+const HOUR: u64 = 3600;
+
+/// What a run of the binary gave.
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `codewallet args...` in `dir`, with `stdin` as standard input.
+fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    run_with_stdin(dir, args, "")
+}
+
+/// Compares an output with `tests/cmd/<case>/`, or rewrites it under `UPDATE_GOLDEN=1`.
+fn golden(case: &str, out: &Output) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cmd")
+        .join(case);
+    let parts = [
+        ("stdout", out.stdout.clone()),
+        ("stderr", out.stderr.clone()),
+        ("status", format!("{}\n", out.code)),
+    ];
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &parts {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        return;
+    }
+    for (name, actual) in &parts {
+        let path = dir.join(name);
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "missing golden file {}; run with UPDATE_GOLDEN=1",
+                path.display()
+            )
+        });
+        assert_eq!(
+            &expected, actual,
+            "{case}/{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it)"
+        );
+    }
+}
+
+/// Replaces the timing in the batch summary, the only unstable part of its stderr.
+fn without_timing(stderr: &str) -> String {
+    stderr
+        .lines()
+        .map(|line| match line.find(" rows failed, in ") {
+            Some(i) => format!("{} rows failed, in [TIME]", &line[..i]),
+            None => line.to_string(),
+        })
+        .map(|line| line + "\n")
+        .collect()
+}
+
+fn at(offset_secs: u64) -> String {
+    (T0 + offset_secs).to_string()
+}
+
+/// A directory with a root key, an issuer key, a trust list naming the issuer
+/// (signed at T0, valid a week) and a revocation list path.
+struct Authority {
+    dir: tempfile::TempDir,
+}
+
+impl Authority {
+    fn new() -> Self {
+        let a = Authority {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::create_dir(a.path().join("keys")).unwrap();
+        for name in ["root", "issuer"] {
+            let out = a.run(&["keygen", "--out", &format!("keys/{name}.key")]);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+        }
+        a.write(
+            "trust.json",
+            r#"{"sequence": 1, "valid_for_hours": 168,
+                "issuers": [{"name": "Demo CDC", "public_key": "keys/issuer.pub",
+                             "not_before": "2025-01-01T00:00:00Z", "expires_at": 1893456000,
+                             "statuses": ["green", "yellow", "red"]}]}"#,
+        );
+        a.trust_list(&[]);
+        a
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        run(self.path(), args)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).unwrap()
+    }
+
+    /// Signs trust-list.cwl at T0 with `extra` arguments.
+    fn trust_list(&self, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "trust-list",
+            "--config",
+            "trust.json",
+            "--root-key",
+            "keys/root.key",
+            "--out",
+            "trust-list.cwl",
+            "--now",
+            NOW,
+        ];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out
+    }
+
+    /// Issues a credential for Wei Zhang at T0 with `extra` arguments; returns its text.
+    fn issue(&self, extra: &[&str]) -> String {
+        self.issue_with_key("keys/issuer.key", extra)
+    }
+
+    fn issue_with_key(&self, key: &str, extra: &[&str]) -> String {
+        let mut args = vec![
+            "issue",
+            "--key",
+            key,
+            "--issuer",
+            "Demo CDC",
+            "--name",
+            "Wei Zhang",
+            "--id-number",
+            "E12345678",
+            "--status",
+            "green",
+            "--now",
+            NOW,
+        ];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    fn verify(&self, text: &str, now: u64, json: bool) -> Output {
+        let now = at(now);
+        let mut args = vec![
+            "verify",
+            "--trust-list",
+            "trust-list.cwl",
+            "--root",
+            "keys/root.pub",
+            "--now",
+            &now,
+        ];
+        if json {
+            args.push("--json");
+        }
+        args.push(text);
+        self.run(&args)
+    }
+
+    fn root_public(&self) -> PublicKey {
+        public_key_of(&self.read("keys/root.pub"))
+    }
+
+    fn open_trust_list(&self) -> TrustList {
+        let bytes = std::fs::read(self.path().join("trust-list.cwl")).unwrap();
+        TrustList::open(&bytes, &self.root_public()).unwrap()
+    }
+}
+
+/// Parses an SPKI PEM public key with the PEM code of ed25519-dalek, independent of the CLI.
+fn public_key_of(pem: &str) -> PublicKey {
+    use ed25519_dalek::pkcs8::DecodePublicKey;
+    let key = ed25519_dalek::VerifyingKey::from_public_key_pem(pem).unwrap();
+    PublicKey::from_bytes(&key.to_bytes()).unwrap()
+}
+
+// ---------------------------------------------------------------- help
+
+#[test]
+fn help_texts_are_pinned() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in [
+        "",
+        "keygen",
+        "trust-list",
+        "issue",
+        "issue-batch",
+        "revoke",
+        "verify",
+        "serve",
+    ] {
+        let args: Vec<&str> = [command, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let out = run(dir.path(), &args);
+        assert_eq!(out.code, 0);
+        let case = if command.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help-{command}")
+        };
+        golden(&case, &out);
+    }
+}
+
+#[test]
+fn top_level_help_documents_exit_codes() {
+    let out = run(Path::new("."), &["--help"]);
+    for code in [
+        "0  success",
+        "1  a negative answer",
+        "2  usage error",
+        "3  bad input",
+    ] {
+        assert!(
+            out.stdout.contains(code),
+            "missing `{code}` in\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |args: &[&str]| {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
+    };
+    // No command at all: the help, on stderr.
+    let out = run(dir.path(), &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("Usage: codewallet <COMMAND>"),
+        "{}",
+        out.stderr
+    );
+    check(&["frobnicate"]);
+    check(&["keygen"]);
+    check(&[
+        "verify",
+        "--trust-list",
+        "t",
+        "--root",
+        "r",
+        "--now",
+        "yesterday",
+    ]);
+    check(&[
+        "issue",
+        "--key",
+        "k",
+        "--issuer",
+        "I",
+        "--name",
+        "N",
+        "--id-number",
+        "1",
+        "--status",
+        "purple",
+    ]);
+    check(&[
+        "issue",
+        "--key",
+        "k",
+        "--issuer",
+        "I",
+        "--name",
+        "N",
+        "--id-number",
+        "1",
+        "--status",
+        "red",
+        "--format",
+        "png",
+    ]);
+    check(&["revoke", "--list", "r.jsonl"]);
+    check(&["revoke", "--list", "r.jsonl", "--id", "00112233"]);
+    check(&[
+        "revoke",
+        "--list",
+        "r.jsonl",
+        "--id",
+        "0011223344556677",
+        "--credential",
+        "CW1:X",
+    ]);
+}
+
+// ---------------------------------------------------------------- keygen
+
+#[test]
+fn keygen_writes_a_private_key_only_its_owner_reads_and_a_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["keygen", "--out", "issuer.key"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let private = dir.path().join("issuer.key");
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let private_pem = std::fs::read_to_string(&private).unwrap();
+    assert!(private_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+    let public_pem = std::fs::read_to_string(dir.path().join("issuer.pub")).unwrap();
+    assert!(public_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
+
+    // The printed kid and public key are those of the files, and the two files match.
+    use ed25519_dalek::pkcs8::DecodePrivateKey;
+    let secret = SecretKey::from_seed(
+        &ed25519_dalek::SigningKey::from_pkcs8_pem(&private_pem)
+            .unwrap()
+            .to_bytes(),
+    );
+    let public = public_key_of(&public_pem);
+    assert_eq!(secret.public_key(), public);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "kid {}\npublic {}\n",
+            public.key_id(),
+            codewallet::hex::encode(&public.to_bytes())
+        )
+    );
+}
+
+#[test]
+fn keygen_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["keygen", "--out", "root.key"]).code, 0);
+    let before = std::fs::read(dir.path().join("root.key")).unwrap();
+
+    let refused = run(dir.path(), &["keygen", "--out", "root.key"]);
+    golden("keygen-exists", &refused);
+    assert_eq!(std::fs::read(dir.path().join("root.key")).unwrap(), before);
+
+    // The public key alone in the way is refused too.
+    std::fs::remove_file(dir.path().join("root.key")).unwrap();
+    let refused = run(dir.path(), &["keygen", "--out", "root.key"]);
+    assert_eq!(refused.code, 3);
+    assert!(
+        refused.stderr.contains("root.pub already exists"),
+        "{}",
+        refused.stderr
+    );
+
+    // --force replaces both, and narrows a widened mode back to 0600.
+    std::fs::write(dir.path().join("root.key"), "old").unwrap();
+    std::fs::set_permissions(
+        dir.path().join("root.key"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let forced = run(dir.path(), &["keygen", "--out", "root.key", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    let after = std::fs::read(dir.path().join("root.key")).unwrap();
+    assert_ne!(after, before);
+    assert_ne!(after, b"old");
+    let mode = std::fs::metadata(dir.path().join("root.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let public = public_key_of(&std::fs::read_to_string(dir.path().join("root.pub")).unwrap());
+    assert!(forced.stdout.contains(&public.key_id().to_string()));
+}
+
+#[test]
+fn keygen_refuses_a_private_key_name_ending_in_pub() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["keygen", "--out", "root.pub"]);
+    assert_eq!(out.code, 3);
+    assert!(!dir.path().join("root.pub").exists());
+}
+
+// ---------------------------------------------------------------- bad key files
+
+#[test]
+fn bad_key_files_are_bad_input() {
+    let a = Authority::new();
+    a.write("notes.txt", "not a key\n");
+    a.write(
+        "broken.key",
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    );
+    let check = |case: &str, key: &str| {
+        let out = a.run(&[
+            "issue",
+            "--key",
+            key,
+            "--issuer",
+            "Demo CDC",
+            "--name",
+            "Wei Zhang",
+            "--id-number",
+            "1",
+            "--status",
+            "green",
+            "--now",
+            NOW,
+        ]);
+        assert_eq!(out.stdout, "");
+        golden(case, &out);
+    };
+    check("key-missing", "keys/nothing.key");
+    check("key-not-pem", "notes.txt");
+    check("key-public-for-private", "keys/issuer.pub");
+    check("key-broken-pem", "broken.key");
+
+    // A verifier is given the root's public key, never its private key.
+    let out = a.run(&[
+        "verify",
+        "--trust-list",
+        "trust-list.cwl",
+        "--root",
+        "keys/root.key",
+        "CW1:X",
+    ]);
+    golden("verify-root-is-private", &out);
+    let out = a.run(&[
+        "verify",
+        "--trust-list",
+        "trust-list.cwl",
+        "--root",
+        "notes.txt",
+        "CW1:X",
+    ]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr
+            .starts_with("error: notes.txt is not an Ed25519 public key")
+    );
+}
+
+// ---------------------------------------------------------------- issue
+
+#[test]
+fn issue_text_verifies_with_the_library() {
+    let a = Authority::new();
+    let text = a.issue(&["--valid-hours", "24", "--decided-at", &at(0)]);
+    let trust = a.open_trust_list();
+    let verdict = verify(&text, &trust, T0 + HOUR, &Default::default());
+    assert!(verdict.is_valid(), "{verdict:?}");
+    let c = verdict.credential.unwrap();
+    assert_eq!(c.display_name, "W*******g");
+    assert_eq!(c.issuer, "Demo CDC");
+    assert_eq!(c.status, Status::Green);
+    assert_eq!(
+        (c.issued_at, c.not_before, c.expires_at),
+        (T0, T0, T0 + 24 * HOUR)
+    );
+    assert!(c.id_binding.matches(&c.id, "e12345678"));
+    // The full name and number are nowhere in the text or the output.
+    assert!(!text.contains("Wei"));
+}
+
+#[test]
+fn issue_writes_nothing_but_the_masked_name() {
+    let a = Authority::new();
+    let out = a.run(&[
+        "issue",
+        "--key",
+        "keys/issuer.key",
+        "--issuer",
+        "Demo CDC",
+        "--name",
+        "张三丰",
+        "--id-number",
+        "11010519491231002X",
+        "--status",
+        "yellow",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains("张三丰") && !all.contains("11010519491231002X"));
+    assert!(out.stderr.contains("张*丰"), "{}", out.stderr);
+    let c = credential::decode(out.stdout.trim()).unwrap().credential;
+    assert_eq!(c.display_name, "张*丰");
+    assert_eq!(c.status, Status::Yellow);
+}
+
+#[test]
+fn issue_link_carries_the_text_percent_encoded() {
+    let a = Authority::new();
+    let link = a.issue(&["--format", "link", "--link-base", "https://example.org/w/"]);
+    let fragment = link.strip_prefix("https://example.org/w/#CW1:").unwrap();
+    assert!(
+        fragment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~:%".contains(&b)),
+        "{fragment}"
+    );
+    let decoded = percent_decode(&format!("CW1:{fragment}"));
+    assert!(credential::decode(&decoded).is_ok());
+    assert!(verify(&decoded, &a.open_trust_list(), T0, &Default::default()).is_valid());
+}
+
+fn percent_decode(text: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn issue_svg_and_png_draw_the_qr_code() {
+    let a = Authority::new();
+    let svg = a.issue(&["--format", "svg"]);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.ends_with("</svg>"));
+
+    a.issue(&["--format", "png", "--out", "code.png"]);
+    let file = std::fs::File::open(a.path().join("code.png")).unwrap();
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    // Expanded to 8 bits per pixel, so a pixel is a byte: 0 black, 255 white.
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    assert_eq!(reader.info().color_type, png::ColorType::Grayscale);
+    assert_eq!(reader.info().bit_depth, png::BitDepth::One);
+    let (width, height) = (reader.info().width, reader.info().height);
+    assert_eq!(width, height);
+    assert_eq!(width % 8, 0, "8 pixels per module");
+    let modules = width as usize / 8;
+    assert!((21 + 8..=177 + 8).contains(&modules));
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(frame.line_size, width as usize);
+    let pixel = |x: usize, y: usize| buf[y * frame.line_size + x];
+    assert_eq!(pixel(0, 0), 255, "quiet zone is white");
+    assert_eq!(pixel(4 * 8, 4 * 8), 0, "finder pattern corner is black");
+    assert_eq!(pixel(4 * 8 + 7, 4 * 8 + 7), 0);
+    assert_eq!(
+        pixel(5 * 8 + 4, 5 * 8 + 4),
+        255,
+        "finder pattern ring is white"
+    );
+    assert_eq!(
+        pixel(6 * 8 + 4, 6 * 8 + 4),
+        0,
+        "finder pattern centre is black"
+    );
+}
+
+// ---------------------------------------------------------------- verify
+
+#[test]
+fn verify_verdicts_in_words_and_exit_codes() {
+    let a = Authority::new();
+    let valid = a.issue(&[]);
+    let later = a.issue(&["--not-before", &at(10 * HOUR)]);
+    let tampered = tamper(&valid);
+    let forged = forge(&a);
+    let foreign = {
+        assert_eq!(a.run(&["keygen", "--out", "keys/other.key"]).code, 0);
+        a.issue_with_key("keys/other.key", &[])
+    };
+    let check = |case: &str, text: &str, now: u64, code: i32| {
+        let out = a.verify(text, now, false);
+        assert_eq!(out.code, code, "{case}: {}{}", out.stdout, out.stderr);
+        golden(case, &out);
+    };
+    check("verify-valid", &valid, HOUR, 0);
+    check("verify-expired", &valid, 51 * HOUR, 1);
+    check("verify-not-yet-valid", &later, HOUR, 1);
+    check("verify-tampered", &tampered, HOUR, 1);
+    check("verify-forged", &forged, HOUR, 1);
+    check("verify-unknown-issuer", &foreign, HOUR, 1);
+    check("verify-not-a-code", "HC1:6BFOXN%TS3DH0YOJ58S", HOUR, 1);
+    check("verify-stale-trust-list", &later, 30 * HOUR, 0);
+}
+
+/// Changes the last letter of the masked name inside the signed bytes.
+fn tamper(text: &str) -> String {
+    let mut cose = base45::decode(text.strip_prefix("CW1:").unwrap()).unwrap();
+    let at = cose
+        .windows(9)
+        .position(|w| w == b"W*******g")
+        .expect("masked name in the payload");
+    cose[at + 8] = b'h';
+    let tampered = format!("CW1:{}", base45::encode(&cose));
+    assert_eq!(
+        credential::decode(&tampered)
+            .unwrap()
+            .credential
+            .display_name,
+        "W*******h"
+    );
+    tampered
+}
+
+/// A credential signed by another key but naming the issuer's key id.
+fn forge(a: &Authority) -> String {
+    let attacker = SecretKey::from_seed(&[0x66; 32]);
+    let issuer = public_key_of(&a.read("keys/issuer.pub"));
+    let genuine = credential::decode(&a.issue(&[])).unwrap().credential;
+    let text = genuine.sign(&attacker).unwrap();
+    let mut cose = base45::decode(text.strip_prefix("CW1:").unwrap()).unwrap();
+    let kid = attacker.public_key().key_id().0;
+    let at = cose.windows(8).position(|w| w == kid).unwrap();
+    cose[at..at + 8].copy_from_slice(&issuer.key_id().0);
+    format!("CW1:{}", base45::encode(&cose))
+}
+
+#[test]
+fn verify_json_output() {
+    let a = Authority::new();
+    let text = a.issue(&["--decided-at", &at(0)]);
+    let id = credential::decode(&text).unwrap().credential.id.to_string();
+    for (case, now, code) in [
+        ("verify-json-valid", HOUR, 0),
+        ("verify-json-expired", 51 * HOUR, 1),
+    ] {
+        let mut out = a.verify(&text, now, true);
+        assert_eq!(out.code, code);
+        let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(value["valid"], code == 0);
+        assert_eq!(value["credential"]["id"], id.as_str());
+        out.stdout = out.stdout.replace(&id, "[ID]");
+        golden(case, &out);
+    }
+    let out = a.verify("CW1:???", HOUR, true);
+    assert_eq!(out.code, 1);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["code"], "malformed");
+    assert_eq!(value["credential"], serde_json::Value::Null);
+}
+
+#[test]
+fn verify_reads_standard_input() {
+    let a = Authority::new();
+    let text = a.issue(&[]);
+    let now = at(HOUR);
+    let args = [
+        "verify",
+        "--trust-list",
+        "trust-list.cwl",
+        "--root",
+        "keys/root.pub",
+        "--now",
+        &now,
+    ];
+    let out = run_with_stdin(a.path(), &args, &format!("{text}\n"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("VALID  green  W*******g  valid until 2026-01-03T08:00:00Z")
+    );
+    let mut with_dash = args.to_vec();
+    with_dash.push("-");
+    let out = run_with_stdin(a.path(), &with_dash, &text);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn verify_accepts_the_text_form_of_the_trust_list() {
+    let a = Authority::new();
+    a.trust_list(&["--text-out", "trust-list.txt"]);
+    let text_form = a.read("trust-list.txt");
+    assert!(text_form.starts_with("CWL1:"));
+    let credential = a.issue(&[]);
+    let now = at(HOUR);
+    let out = a.run(&[
+        "verify",
+        "--trust-list",
+        "trust-list.txt",
+        "--root",
+        "keys/root.pub",
+        "--now",
+        &now,
+        &credential,
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn every_corrupted_byte_of_the_trust_list_is_exit_3() {
+    let a = Authority::new();
+    let text = a.issue(&[]);
+    let good = std::fs::read(a.path().join("trust-list.cwl")).unwrap();
+    let now = at(HOUR);
+    let verify_args = [
+        "verify",
+        "--trust-list",
+        "trust-list.cwl",
+        "--root",
+        "keys/root.pub",
+        "--now",
+        &now,
+        &text,
+    ];
+    for i in 0..good.len() {
+        let mut bad = good.clone();
+        bad[i] ^= 0x01;
+        std::fs::write(a.path().join("trust-list.cwl"), &bad).unwrap();
+        let out = a.run(&verify_args);
+        assert_eq!(out.code, 3, "byte {i}: {}{}", out.stdout, out.stderr);
+        assert_eq!(out.stdout, "", "byte {i}");
+        let first = out.stderr.lines().next().unwrap();
+        assert!(
+            first.contains("is corrupted") || first.contains("is not signed by the root key"),
+            "byte {i}: {first}"
+        );
+        if i == good.len() - 1 {
+            golden("verify-trust-list-corrupted", &out);
+        }
+    }
+    std::fs::write(a.path().join("trust-list.cwl"), &good[..good.len() / 2]).unwrap();
+    golden("verify-trust-list-truncated", &a.run(&verify_args));
+    std::fs::remove_file(a.path().join("trust-list.cwl")).unwrap();
+    golden("verify-trust-list-missing", &a.run(&verify_args));
+}
+
+#[test]
+fn verify_with_another_root_says_so() {
+    let a = Authority::new();
+    assert_eq!(a.run(&["keygen", "--out", "keys/other-root.key"]).code, 0);
+    let out = a.run(&[
+        "verify",
+        "--trust-list",
+        "trust-list.cwl",
+        "--root",
+        "keys/other-root.pub",
+        "CW1:X",
+    ]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.starts_with(
+            "error: trust list trust-list.cwl is not signed by the root key keys/other-root.pub\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------- revoke
+
+#[test]
+fn revoke_then_publish_then_verify_is_revoked() {
+    let a = Authority::new();
+    let text = a.issue(&[]);
+    let id = credential::decode(&text).unwrap().credential.id;
+
+    let out = a.run(&["revoke", "--list", "revoked.jsonl", "--credential", &text]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!("revoked {id} until 2026-01-03T08:00:00Z\n")
+    );
+    // Revoking again changes nothing.
+    let again = a.run(&["revoke", "--list", "revoked.jsonl", "--id", &id.to_string()]);
+    assert_eq!(again.code, 0);
+    assert_eq!(
+        again.stdout,
+        format!("credential {id} is already revoked\n")
+    );
+    assert_eq!(
+        a.read("revoked.jsonl"),
+        format!("{{\"id\": \"{id}\", \"expires_at\": {}}}\n", T0 + 48 * HOUR)
+    );
+
+    let published = a.trust_list(&["--revoked", "revoked.jsonl"]);
+    assert!(
+        published.stdout.contains("revoked 1\n"),
+        "{}",
+        published.stdout
+    );
+    assert!(a.open_trust_list().is_revoked(&id));
+    let out = a.verify(&text, HOUR, false);
+    golden("verify-revoked", &out);
+
+    // Another credential of the same issuer is unaffected.
+    let other = a.issue(&[]);
+    assert_eq!(a.verify(&other, HOUR, false).code, 0);
+}
+
+#[test]
+fn trust_list_leaves_out_revocations_that_expired() {
+    let a = Authority::new();
+    a.write(
+        "revoked.jsonl",
+        "{\"id\": \"0000000000000001\", \"expires_at\": 1767254399}\n\
+         {\"id\": \"0000000000000002\", \"expires_at\": \"2026-01-02T00:00:00Z\"}\n\
+         \n\
+         {\"id\": \"00000000000000FF\"}",
+    );
+    let out = a.trust_list(&["--revoked", "revoked.jsonl"]);
+    assert!(out.stdout.contains("revoked 2\n"), "{}", out.stdout);
+    let list = a.open_trust_list();
+    let ids: Vec<String> = list.revoked().iter().map(|id| id.to_string()).collect();
+    assert_eq!(ids, ["0000000000000002", "00000000000000ff"]);
+
+    // Appending to a file without a final newline keeps one entry per line.
+    let out = a.run(&[
+        "revoke",
+        "--list",
+        "revoked.jsonl",
+        "--id",
+        "0000000000000003",
+        "--expires-at",
+        NOW,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(a
+        .read("revoked.jsonl")
+        .ends_with("{\"id\": \"00000000000000FF\"}\n{\"id\": \"0000000000000003\", \"expires_at\": 1767254400}\n"));
+}
+
+#[test]
+fn revoke_refuses_what_it_cannot_read() {
+    let a = Authority::new();
+    let out = a.run(&[
+        "revoke",
+        "--list",
+        "revoked.jsonl",
+        "--credential",
+        "CW1:%%%",
+    ]);
+    golden("revoke-bad-credential", &out);
+    assert!(!a.path().join("revoked.jsonl").exists());
+
+    a.write(
+        "broken.jsonl",
+        "{\"id\": \"0000000000000001\"}\n{\"id\": \"xyz\"}\n",
+    );
+    let out = a.run(&[
+        "revoke",
+        "--list",
+        "broken.jsonl",
+        "--id",
+        "0000000000000002",
+    ]);
+    golden("revoke-broken-list", &out);
+    let out = a.run(&[
+        "trust-list",
+        "--config",
+        "trust.json",
+        "--root-key",
+        "keys/root.key",
+        "--out",
+        "t.cwl",
+        "--revoked",
+        "broken.jsonl",
+    ]);
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("broken.jsonl line 2"), "{}", out.stderr);
+    assert!(!a.path().join("t.cwl").exists());
+}
+
+// ---------------------------------------------------------------- trust-list
+
+#[test]
+fn trust_list_config_errors_are_exit_3() {
+    let a = Authority::new();
+    let issuer = |fields: &str| {
+        format!(
+            r#"{{"sequence": 2, "valid_for_hours": 24, "issuers": [{{"name": "Demo CDC", {fields}}}]}}"#
+        )
+    };
+    let good = r#""public_key": "keys/issuer.pub", "not_before": 0, "expires_at": "2030-01-01T00:00:00Z", "statuses": ["green"]"#;
+    let check = |config: &str, expected: &str| {
+        a.write("bad.json", config);
+        let out = a.run(&[
+            "trust-list",
+            "--config",
+            "bad.json",
+            "--root-key",
+            "keys/root.key",
+            "--out",
+            "bad.cwl",
+            "--now",
+            NOW,
+        ]);
+        assert_eq!(out.code, 3, "{config}: {}", out.stderr);
+        assert_eq!(out.stdout, "");
+        assert_eq!(out.stderr, expected, "{config}");
+        assert!(!a.path().join("bad.cwl").exists());
+    };
+    check(
+        "{",
+        "error: bad config bad.json\n  caused by: EOF while parsing an object at line 1 column 1\n",
+    );
+    check(
+        r#"{"sequence": 1, "issuers": []}"#,
+        "error: bad config bad.json\n  caused by: missing field `valid_for_hours` at line 1 column 30\n",
+    );
+    check(
+        r#"{"sequence": 1, "valid_for_hours": 1, "issuers": [], "colour": 1}"#,
+        "error: bad config bad.json\n  caused by: unknown field `colour`, expected one of `sequence`, `valid_for_hours`, `issuers` at line 1 column 61\n",
+    );
+    check(
+        r#"{"sequence": 1, "valid_for_hours": 1, "issuers": []}"#,
+        "error: bad config bad.json: no issuers: a trust list needs at least one\n",
+    );
+    check(
+        r#"{"sequence": 1, "valid_for_hours": 0, "issuers": []}"#,
+        "error: bad config bad.json: valid_for_hours must be at least 1\n",
+    );
+    check(
+        &issuer(&good.replace("\"green\"", "\"green\", \"purple\"")),
+        "error: bad config bad.json: issuer 1 (Demo CDC): unknown status `purple` (expected green, yellow or red)\n",
+    );
+    check(
+        &issuer(&good.replace("[\"green\"]", "[]")),
+        "error: bad config bad.json: issuer 1 (Demo CDC): statuses is empty: list what the key may issue\n",
+    );
+    check(
+        &issuer(&good.replace("keys/issuer.pub", "keys/missing.pub")),
+        "error: bad config bad.json: issuer 1 (Demo CDC): cannot read public key keys/missing.pub: No such file or directory (os error 2)\n",
+    );
+    check(
+        &issuer(&good.replace("keys/issuer.pub", "keys/issuer.key")),
+        "error: bad config bad.json: issuer 1 (Demo CDC): keys/issuer.key holds a private key; pass the public key (.pub) instead\n",
+    );
+    check(
+        &issuer(&good.replace("\"not_before\": 0", "\"not_before\": \"soon\"")),
+        "error: bad config bad.json: issuer 1 (Demo CDC): not_before: `soon` is not a time: use RFC 3339 (2026-01-01T08:00:00Z) or Unix seconds\n",
+    );
+    check(
+        &issuer(&good.replace(
+            "\"not_before\": 0",
+            "\"not_before\": \"2031-01-01T00:00:00Z\"",
+        )),
+        "error: bad config bad.json: issuer 1 (Demo CDC): expires_at is not after not_before\n",
+    );
+    // The same key twice is refused by the library's own check.
+    check(
+        &format!(
+            r#"{{"sequence": 1, "valid_for_hours": 1, "issuers": [{{"name": "A", {good}}}, {{"name": "B", {good}}}]}}"#
+        ),
+        "error: bad config bad.json: cannot sign the trust list\n  caused by: invalid claims: an issuer key is listed twice\n",
+    );
+    let out = a.run(&[
+        "trust-list",
+        "--config",
+        "missing.json",
+        "--root-key",
+        "keys/root.key",
+        "--out",
+        "x.cwl",
+    ]);
+    golden("trust-list-config-missing", &out);
+}
+
+#[test]
+fn trust_list_paths_are_relative_to_the_config() {
+    let a = Authority::new();
+    std::fs::create_dir(a.path().join("conf")).unwrap();
+    std::fs::copy(
+        a.path().join("keys/issuer.pub"),
+        a.path().join("conf/issuer.pub"),
+    )
+    .unwrap();
+    a.write(
+        "conf/trust.json",
+        r#"{"sequence": 7, "valid_for_hours": 2, "issuers": [{"name": "Lab", "public_key": "issuer.pub",
+            "not_before": 0, "expires_at": 1893456000, "statuses": ["red", "yellow"]}]}"#,
+    );
+    let out = a.run(&[
+        "trust-list",
+        "--config",
+        "conf/trust.json",
+        "--root-key",
+        "keys/root.key",
+        "--out",
+        "trust-list.cwl",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let size = std::fs::metadata(a.path().join("trust-list.cwl"))
+        .unwrap()
+        .len();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "sequence 7\nissuers 1\nrevoked 0\nbytes {size}\nvalid until 2026-01-01T10:00:00Z\n"
+        )
+    );
+    let list = a.open_trust_list();
+    assert_eq!(
+        (list.sequence, list.issued_at, list.expires_at),
+        (7, T0, T0 + 2 * HOUR)
+    );
+    assert_eq!(list.issuers[0].name, "Lab");
+    assert_eq!(list.issuers[0].statuses, [Status::Red, Status::Yellow]);
+    // This list does not let the issuer attest green.
+    let green = a.issue(&[]);
+    let out = a.verify(&green, HOUR, false);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout,
+        "REFUSED  issuer is not allowed to issue green codes\n"
+    );
+}
+
+// ---------------------------------------------------------------- issue-batch
+
+#[test]
+fn issue_batch_reports_broken_csv_rows_and_issues_the_rest() {
+    let a = Authority::new();
+    a.write(
+        "people.csv",
+        "name,id_number,status,decided_at,valid_hours\n\
+         张三丰,11010519491231002X,green,,\n\
+         Wei Zhang,E1,purple,,\n\
+         Li Si,E2,red,,,extra\n\
+         \"\"\"Quoted\\\",E3,Yellow,2025-12-31T08:00:00Z,2\n\
+         Bad Time,E4,green,yesterday,\n\
+         ,E5,green,,\n\
+         No Number,,green,,\n\
+         Bad Hours,E6,green,,-1\n\
+         Li,E7,red,1767168000,\n",
+    );
+    let out = a.run(&[
+        "issue-batch",
+        "--key",
+        "keys/issuer.key",
+        "--issuer",
+        "Demo CDC",
+        "--input",
+        "people.csv",
+        "--output",
+        "creds.jsonl",
+        "--now",
+        NOW,
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    golden(
+        "issue-batch-broken-rows",
+        &Output {
+            stderr: without_timing(&out.stderr),
+            ..out
+        },
+    );
+
+    let trust = a.open_trust_list();
+    let lines: Vec<serde_json::Value> = a
+        .read("creds.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let check = |row: &serde_json::Value, line: u64, name: &str, status: &str, decided, expires| {
+        assert_eq!(row["line"], line);
+        assert_eq!(row["name"], name);
+        assert_eq!(row["status"], status);
+        assert_eq!(row["expires_at"], expires);
+        let text = row["text"].as_str().unwrap();
+        let verdict = verify(text, &trust, T0, &Default::default());
+        assert!(verdict.is_valid(), "line {line}: {verdict:?}");
+        let c = verdict.credential.unwrap();
+        assert_eq!(row["id"], c.id.to_string());
+        assert_eq!(c.display_name, name);
+        assert_eq!(c.status.name(), status);
+        assert_eq!(
+            (c.issued_at, c.decided_at, c.expires_at),
+            (T0, decided, expires)
+        );
+    };
+    assert_eq!(lines.len(), 3);
+    check(&lines[0], 2, "张*丰", "green", T0, T0 + 48 * HOUR);
+    check(
+        &lines[1],
+        5,
+        "\"******\\",
+        "yellow",
+        T0 - 24 * HOUR,
+        T0 + 2 * HOUR,
+    );
+    check(&lines[2], 10, "L*", "red", T0 - 24 * HOUR, T0 + 48 * HOUR);
+    // Ids are random and distinct.
+    assert_ne!(lines[0]["id"], lines[1]["id"]);
+}
+
+#[test]
+fn issue_batch_reads_json_lines() {
+    let a = Authority::new();
+    a.write(
+        "people.jsonl",
+        "{\"name\": \"Wei Zhang\", \"id_number\": \"E1\", \"status\": \"green\"}\n\
+         \n\
+         {\"name\": \"Li Si\", \"id_number\": \"E2\"}\n\
+         {\"name\": \"A\\\"B\", \"id_number\": \"E3\", \"status\": \"red\", \"decided_at\": \"2026-01-01T00:00:00Z\", \"valid_hours\": 1}\n\
+         [1, 2]\n\
+         {\"name\": \"Li Si\", \"id_number\": \"E2\", \"status\": \"green\", \"age\": 3}\n",
+    );
+    let out = a.run(&[
+        "issue-batch",
+        "--key",
+        "keys/issuer.key",
+        "--issuer",
+        "Demo CDC",
+        "--input",
+        "people.jsonl",
+        "--output",
+        "creds.jsonl",
+        "--now",
+        NOW,
+        "--valid-hours",
+        "12",
+    ]);
+    assert_eq!(out.code, 1);
+    golden(
+        "issue-batch-jsonl",
+        &Output {
+            stderr: without_timing(&out.stderr),
+            ..out
+        },
+    );
+    let creds = a.read("creds.jsonl");
+    let rows: Vec<serde_json::Value> = creds
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0]["line"].as_u64(), rows[0]["expires_at"].as_u64()),
+        (Some(1), Some(T0 + 12 * HOUR))
+    );
+    assert_eq!(
+        (rows[1]["line"].as_u64(), rows[1]["name"].as_str()),
+        (Some(4), Some("A*B"))
+    );
+    // The output is written in the documented key order.
+    assert!(creds.starts_with("{\"line\": 1, \"id\": \""), "{creds}");
+}
+
+#[test]
+fn issue_batch_keeps_input_order_across_chunks() {
+    // More rows than one chunk (16,384), with a bad row near the end.
+    let a = Authority::new();
+    let rows = 16_384 + 100;
+    let mut csv = String::from("name,id_number,status\n");
+    for i in 0..rows {
+        let status = if i == rows - 7 { "blue" } else { "green" };
+        csv.push_str(&format!("P{i:05}x,{i},{status}\n"));
+    }
+    a.write("many.csv", &csv);
+    let out = a.run(&[
+        "issue-batch",
+        "--key",
+        "keys/issuer.key",
+        "--issuer",
+        "Demo CDC",
+        "--input",
+        "many.csv",
+        "--output",
+        "many.jsonl",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(out.code, 1);
+    let bad_line = rows - 7 + 2;
+    assert_eq!(
+        without_timing(&out.stderr),
+        format!(
+            "line {bad_line}: unknown status `blue` (expected green, yellow or red)\n\
+             issued {} credentials, 1 rows failed, in [TIME]\n",
+            rows - 1
+        )
+    );
+    let output = a.read("many.jsonl");
+    let mut expected_line = 2;
+    for line in output.lines() {
+        if expected_line == bad_line {
+            expected_line += 1;
+        }
+        let prefix = format!("{{\"line\": {expected_line}, ");
+        assert!(line.starts_with(&prefix), "{line}");
+        expected_line += 1;
+    }
+    assert_eq!(expected_line, rows + 2);
+}
+
+#[test]
+fn issue_batch_input_errors_are_exit_3() {
+    let a = Authority::new();
+    a.write("people.txt", "name,id_number,status\n");
+    a.write("empty.csv", "");
+    a.write("header.csv", "name,passport,status\n");
+    a.write("nostatus.csv", "name,id_number\n");
+    a.write("header-only.csv", "\u{feff}name,id_number,status\n");
+    let check = |input: &str, issuer: &str, expected: &str, code: i32| {
+        let out = a.run(&[
+            "issue-batch",
+            "--key",
+            "keys/issuer.key",
+            "--issuer",
+            issuer,
+            "--input",
+            input,
+            "--output",
+            "out.jsonl",
+            "--now",
+            NOW,
+        ]);
+        assert_eq!(out.code, code, "{input}: {}", out.stderr);
+        assert_eq!(without_timing(&out.stderr), expected, "{input}");
+    };
+    check(
+        "people.txt",
+        "I",
+        "error: cannot tell the format of people.txt: name it .csv, .jsonl or .ndjson\n",
+        3,
+    );
+    check(
+        "missing.csv",
+        "I",
+        "error: cannot read input missing.csv\n  caused by: No such file or directory (os error 2)\n",
+        3,
+    );
+    check(
+        "empty.csv",
+        "I",
+        "error: empty.csv is empty: expected a header row name,id_number,status\n",
+        3,
+    );
+    check(
+        "header.csv",
+        "I",
+        "error: header.csv: unknown column `passport` in the header; expected name,id_number,status[,decided_at][,valid_hours]\n",
+        3,
+    );
+    check(
+        "nostatus.csv",
+        "I",
+        "error: nostatus.csv: the header has no `status` column\n",
+        3,
+    );
+    check(
+        "header-only.csv",
+        &"I".repeat(65),
+        "error: the issuer name is 65 bytes long; at most 64 fit in a credential\n",
+        3,
+    );
+    // A header with a byte order mark and no rows issues nothing, successfully.
+    check(
+        "header-only.csv",
+        "I",
+        "issued 0 credentials, 0 rows failed, in [TIME]\n",
+        0,
+    );
+    assert_eq!(a.read("out.jsonl"), "");
+}
+
+// ---------------------------------------------------------------- serve
+
+/// Kills the server when the test ends, however it ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = String::from_utf8(response[..split].to_vec()).unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head, response[split + 4..].to_vec())
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[test]
+fn serve_sends_files_with_types_and_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let www = dir.path().join("www");
+    std::fs::create_dir_all(www.join("wallet")).unwrap();
+    std::fs::write(www.join("x.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(www.join("index.html"), "<!doctype html><title>home</title>").unwrap();
+    std::fs::write(www.join("wallet/index.html"), "wallet page").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let _server = Server(
+        Command::new(BIN)
+            .args(["serve", "--dir", "www", "--addr", &addr])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let (status, head, body) = http_get(&addr, "/x.wasm");
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(header(&head, "Content-Type"), Some("application/wasm"));
+    assert_eq!(body, b"\0asm\x01\0\0\0");
+    assert_eq!(
+        header(&head, "Content-Security-Policy"),
+        Some(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+        )
+    );
+    assert_eq!(header(&head, "X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(header(&head, "Cache-Control"), Some("no-cache"));
+
+    for path in ["/", "/index.html", "/?v=2"] {
+        let (status, head, body) = http_get(&addr, path);
+        assert_eq!(status, 200, "{path}: {head}");
+        assert_eq!(
+            header(&head, "Content-Type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert_eq!(body, b"<!doctype html><title>home</title>");
+    }
+    let (status, head, _) = http_get(&addr, "/wallet");
+    assert_eq!(status, 301);
+    assert_eq!(header(&head, "Location"), Some("/wallet/"));
+    let (status, _, body) = http_get(&addr, "/wallet/");
+    assert_eq!((status, body.as_slice()), (200, &b"wallet page"[..]));
+
+    let (status, head, _) = http_get(&addr, "/missing.js");
+    assert_eq!(status, 404);
+    assert!(
+        header(&head, "Content-Security-Policy").is_some(),
+        "errors carry the policy too"
+    );
+    for path in [
+        "/../secret.txt",
+        "/../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/wallet/../../secret.txt",
+    ] {
+        let (status, _, body) = http_get(&addr, path);
+        assert!(status == 403 || status == 404, "{path}: {status}");
+        assert_ne!(body, b"outside");
+    }
+}
+
+#[test]
+fn serve_refuses_a_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["serve", "--dir", "nowhere", "--addr", "127.0.0.1:1"],
+    );
+    golden("serve-missing-dir", &out);
+}
