@@ -66,6 +66,7 @@ pub mod keys;
 pub mod qr;
 pub mod trust_list;
 pub mod verify;
+pub mod wallet;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

@@ -6,3 +6,4 @@
 mod cli;
 mod format;
 mod vectors;
+mod wallet;

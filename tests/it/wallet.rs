@@ -1,0 +1,259 @@
+//! The wallet store: import rules, family order, and storage that is corrupt or full.
+
+use std::collections::HashMap;
+
+use codewallet::wallet::{
+    BACKUP_KEY, KEY, MAX_ENTRIES, Storage, StorageError, Wallet, WalletError,
+};
+use codewallet::{
+    Credential, CredentialId, IdBinding, IssuerEntry, Policy, SecretKey, Status, TrustList,
+};
+
+const T0: u64 = 1_767_254_400;
+const DAY: u64 = 86_400;
+
+/// A map that can be told to fail like a full or missing `localStorage`.
+#[derive(Default)]
+struct MemoryStorage {
+    values: HashMap<String, String>,
+    quota: Option<usize>,
+    unavailable: bool,
+}
+
+impl Storage for MemoryStorage {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        if self.unavailable {
+            return Err(StorageError::Unavailable("denied".into()));
+        }
+        Ok(self.values.get(key).cloned())
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
+        if self.unavailable {
+            return Err(StorageError::Unavailable("denied".into()));
+        }
+        if self.quota.is_some_and(|q| value.len() > q) {
+            return Err(StorageError::QuotaExceeded);
+        }
+        self.values.insert(key.into(), value.into());
+        Ok(())
+    }
+}
+
+fn issuer() -> SecretKey {
+    SecretKey::from_seed(&[0x11; 32])
+}
+
+fn trust() -> TrustList {
+    let entry = IssuerEntry {
+        key: issuer().public_key(),
+        name: "SH".into(),
+        not_before: T0 - DAY,
+        expires_at: T0 + 365 * DAY,
+        statuses: Status::ALL.to_vec(),
+    };
+    TrustList::new(
+        1,
+        T0,
+        T0 + 7 * DAY,
+        vec![entry],
+        vec![CredentialId([0xee; 8])],
+    )
+}
+
+fn credential(n: u8, expires_at: u64) -> String {
+    let id = CredentialId([n; 8]);
+    Credential {
+        issuer: "SH".into(),
+        id,
+        issued_at: T0,
+        not_before: T0,
+        expires_at,
+        status: Status::Green,
+        decided_at: T0,
+        display_name: "张*丰".into(),
+        id_binding: IdBinding::new(&id, "1"),
+        holder_key: None,
+    }
+    .sign(&issuer())
+    .unwrap()
+}
+
+fn import(
+    w: &mut Wallet,
+    s: &mut MemoryStorage,
+    label: &str,
+    text: &str,
+) -> Result<(), WalletError> {
+    w.import(s, label, text, &trust(), T0 + 60, &Policy::default())
+        .map(drop)
+}
+
+fn labels(w: &Wallet) -> Vec<&str> {
+    w.entries().iter().map(|e| e.label.as_str()).collect()
+}
+
+#[test]
+fn family_survives_reload_in_order() {
+    let mut storage = MemoryStorage::default();
+    let (mut w, problem) = Wallet::load(&mut storage).unwrap();
+    assert_eq!((w.entries().len(), problem), (0, None));
+    for (n, label) in [(1, "Me"), (2, "外婆"), (3, "Child 100%")] {
+        import(&mut w, &mut storage, label, &credential(n, T0 + DAY)).unwrap();
+    }
+    w.move_entry(&mut storage, 2, 0).unwrap();
+    w.rename(&mut storage, 1, "Moi").unwrap();
+    let (reloaded, problem) = Wallet::load(&mut storage).unwrap();
+    assert_eq!(problem, None);
+    assert_eq!(labels(&reloaded), ["Child 100%", "Moi", "外婆"]);
+    assert_eq!(reloaded, w);
+    w.remove(&mut storage, 1).unwrap();
+    assert_eq!(
+        labels(&Wallet::load(&mut storage).unwrap().0),
+        ["Child 100%", "外婆"]
+    );
+}
+
+#[test]
+fn import_refuses_what_does_not_verify() {
+    let mut storage = MemoryStorage::default();
+    let mut w = Wallet::default();
+    let check = |w: &mut Wallet, s: &mut MemoryStorage, label: &str, text: &str, code: &str| {
+        assert_eq!(
+            import(w, s, label, text).unwrap_err().code(),
+            code,
+            "{label}"
+        );
+    };
+    check(
+        &mut w,
+        &mut storage,
+        "expired",
+        &credential(1, T0 + 30),
+        "expired",
+    );
+    check(
+        &mut w,
+        &mut storage,
+        "revoked",
+        &credential(0xee, T0 + DAY),
+        "revoked",
+    );
+    let mut forged = credential(2, T0 + DAY);
+    forged.truncate(forged.len() - 3);
+    forged.push_str("000");
+    check(&mut w, &mut storage, "forged", &forged, "invalid_signature");
+    check(&mut w, &mut storage, "junk", "hello", "malformed");
+    check(
+        &mut w,
+        &mut storage,
+        "",
+        &credential(3, T0 + DAY),
+        "bad_label",
+    );
+    check(
+        &mut w,
+        &mut storage,
+        "a\nb",
+        &credential(3, T0 + DAY),
+        "bad_label",
+    );
+    import(&mut w, &mut storage, "Me", &credential(3, T0 + DAY)).unwrap();
+    check(
+        &mut w,
+        &mut storage,
+        "again",
+        &credential(3, T0 + DAY),
+        "duplicate",
+    );
+    for n in 4..(3 + MAX_ENTRIES as u8) {
+        import(&mut w, &mut storage, "x", &credential(n, T0 + DAY)).unwrap();
+    }
+    check(
+        &mut w,
+        &mut storage,
+        "one too many",
+        &credential(99, T0 + DAY),
+        "wallet_full",
+    );
+    assert_eq!(w.entries().len(), MAX_ENTRIES);
+}
+
+#[test]
+fn a_full_store_changes_nothing() {
+    let mut storage = MemoryStorage::default();
+    let mut w = Wallet::default();
+    import(&mut w, &mut storage, "Me", &credential(1, T0 + DAY)).unwrap();
+    let before = storage.values.clone();
+    storage.quota = Some(300);
+    let err = import(&mut w, &mut storage, "Mother", &credential(2, T0 + DAY)).unwrap_err();
+    assert_eq!(err.code(), "quota_exceeded");
+    assert_eq!(labels(&w), ["Me"]);
+    assert_eq!(storage.values, before);
+}
+
+#[test]
+fn a_corrupt_store_is_reported_kept_and_salvaged() {
+    let mut storage = MemoryStorage::default();
+    let mut w = Wallet::default();
+    import(&mut w, &mut storage, "Me", &credential(1, T0 + DAY)).unwrap();
+    import(&mut w, &mut storage, "Mother", &credential(2, T0 + DAY)).unwrap();
+    // Damage the second entry's text.
+    let damaged = storage.values[KEY].replacen("Mother\tCW1:", "Mother\tCW1:~~", 1);
+    storage.values.insert(KEY.into(), damaged.clone());
+    let (w, problem) = Wallet::load(&mut storage).unwrap();
+    let problem = problem.unwrap();
+    assert_eq!((problem.skipped, problem.backed_up), (1, true));
+    assert!(problem.reason.starts_with("entry 2:"), "{}", problem.reason);
+    assert_eq!(labels(&w), ["Me"]);
+    assert_eq!(storage.values[BACKUP_KEY], damaged, "the original is kept");
+    assert_eq!(
+        storage.values[KEY], damaged,
+        "nothing is overwritten by loading"
+    );
+
+    for (stored, reason) in [
+        ("garbage", "not a wallet store"),
+        (
+            "codewallet wallet 2\nx",
+            "stored by a newer version of the app",
+        ),
+    ] {
+        let mut storage = MemoryStorage::default();
+        storage.values.insert(KEY.into(), stored.into());
+        let problem = Wallet::load(&mut storage).unwrap().1.unwrap();
+        assert_eq!(problem.reason, reason);
+        assert_eq!(storage.values[BACKUP_KEY], stored);
+    }
+}
+
+#[test]
+fn storage_that_refuses_is_an_error_not_a_panic() {
+    let mut storage = MemoryStorage {
+        unavailable: true,
+        ..MemoryStorage::default()
+    };
+    assert!(matches!(
+        Wallet::load(&mut storage),
+        Err(StorageError::Unavailable(_))
+    ));
+    let mut w = Wallet::default();
+    assert_eq!(
+        import(&mut w, &mut storage, "Me", &credential(1, T0 + DAY))
+            .unwrap_err()
+            .code(),
+        "storage_unavailable"
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_stored_text_loads_or_reports(stored in "\\PC{0,300}", lines in proptest::collection::vec("[^\n]{0,80}", 0..5)) {
+        let mut storage = MemoryStorage::default();
+        storage.values.insert(KEY.into(), format!("{stored}\ncodewallet wallet 1\n{}", lines.join("\n")));
+        let _ = Wallet::load(&mut storage).unwrap();
+        let mut storage = MemoryStorage::default();
+        storage.values.insert(KEY.into(), format!("codewallet wallet 1\n{}", lines.join("\n")));
+        let _ = Wallet::load(&mut storage).unwrap();
+    }
+}
