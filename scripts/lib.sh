@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/test, scripts/demo, scripts/fuzz and scripts/bench.
 #
 # Sourced, not run. Every `ensure_*` helper installs what it names only when it
@@ -7,7 +8,7 @@
 # The repository root, wherever the calling script was started from.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 # Non-interactive everywhere: CI runs with no standard input.
 export DEBIAN_FRONTEND=noninteractive
@@ -146,5 +147,7 @@ build_wasm() {
     raw="$(wc -c <"$wasm")"
     gz="$(gzip -9 -c "$wasm" | wc -c)"
     printf 'wasm: www/pkg/codewallet_bg.wasm %s bytes, %s bytes gzipped\n' "$raw" "$gz" >&2
+    # Read by scripts/test for its summary.
+    # shellcheck disable=SC2034
     WASM_GZIP_BYTES="$gz"
 }
