@@ -1,27 +1,477 @@
 //! The JavaScript boundary: the only module that names `wasm_bindgen` or `JsValue`.
 //!
-//! It converts between JavaScript values and the core's types and nothing
-//! more; every decision is made in the core.
+//! It converts between JavaScript values and the core's types and makes no
+//! decisions. Nothing here touches the DOM, so the same module runs in a page,
+//! a worker, Node, or a mini-program's WebAssembly runtime. Errors reach
+//! JavaScript as `Error` objects with a stable `code` property and a message.
+//! Times cross the boundary as seconds since the Unix epoch (`Date.now() / 1000`).
 
+use js_sys::{Function, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::{QrMatrix, credential};
+use crate::verify::{Failure, Policy, Verdict, Warning};
+use crate::wallet::{Storage, StorageError, Wallet};
+use crate::{Credential, PublicKey, QrMatrix, TrustList, credential, hex};
 
-/// Renders credential text as an SVG QR code (error correction Q, quiet zone included).
-///
-/// # Errors
-/// A JavaScript `Error` if the text is too long for any QR code.
-#[wasm_bindgen(js_name = qrSvg)]
-pub fn qr_svg(text: &str) -> Result<String, JsError> {
-    Ok(QrMatrix::encode(text)?.to_svg())
+/// A JavaScript `Error` with a `code` property.
+fn js_error(code: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&error, &"code".into(), &code.into());
+    error.into()
 }
 
-/// Checks that `text` decodes as a credential, without verifying it; returns the
-/// stable error code (empty when it decodes).
-#[wasm_bindgen(js_name = decodeError)]
-pub fn decode_error(text: &str) -> String {
-    credential::decode(text)
-        .err()
-        .map(|e| e.code().to_string())
-        .unwrap_or_default()
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error("internal", &e.to_string()))
+}
+
+fn seconds(now: f64) -> u64 {
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+/// The claims of a credential as JavaScript sees them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialView {
+    issuer: String,
+    id: String,
+    issued_at: u64,
+    not_before: u64,
+    expires_at: u64,
+    status: &'static str,
+    decided_at: u64,
+    display_name: String,
+    has_holder_key: bool,
+}
+
+impl From<&Credential> for CredentialView {
+    fn from(c: &Credential) -> Self {
+        CredentialView {
+            issuer: c.issuer.clone(),
+            id: c.id.to_string(),
+            issued_at: c.issued_at,
+            not_before: c.not_before,
+            expires_at: c.expires_at,
+            status: c.status.name(),
+            decided_at: c.decided_at,
+            display_name: c.display_name.clone(),
+            has_holder_key: c.holder_key.is_some(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Notice {
+    code: &'static str,
+    message: String,
+}
+
+impl From<&Warning> for Notice {
+    fn from(w: &Warning) -> Self {
+        Notice {
+            code: w.code(),
+            message: w.to_string(),
+        }
+    }
+}
+
+/// A verdict: `{valid, code, reason, seconds, warnings, credential}`.
+#[derive(Serialize)]
+struct VerdictView {
+    valid: bool,
+    /// Failure code, `null` when valid.
+    code: Option<&'static str>,
+    /// The failure in plain English, `null` when valid (pages translate by `code`).
+    reason: Option<String>,
+    /// For `expired` and `not_yet_valid`: how many seconds ago or until.
+    seconds: Option<u64>,
+    warnings: Vec<Notice>,
+    credential: Option<CredentialView>,
+}
+
+impl From<&Verdict> for VerdictView {
+    fn from(v: &Verdict) -> Self {
+        VerdictView {
+            valid: v.is_valid(),
+            code: v.failure.as_ref().map(Failure::code),
+            reason: v.failure.as_ref().map(Failure::to_string),
+            seconds: match v.failure {
+                Some(Failure::Expired { ago }) => Some(ago),
+                Some(Failure::NotYetValid { in_secs }) => Some(in_secs),
+                _ => None,
+            },
+            warnings: v.warnings.iter().map(Notice::from).collect(),
+            credential: v.credential.as_ref().map(CredentialView::from),
+        }
+    }
+}
+
+/// Verification policy from JavaScript; missing fields keep their defaults.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct PolicyInput {
+    stale_after: Option<u64>,
+    refuse_expired_trust_list: Option<bool>,
+    clock_tolerance: Option<u64>,
+}
+
+impl PolicyInput {
+    fn from_js(value: JsValue) -> Result<Policy, JsValue> {
+        let input: PolicyInput = if value.is_undefined() || value.is_null() {
+            PolicyInput::default()
+        } else {
+            serde_wasm_bindgen::from_value(value)
+                .map_err(|e| js_error("bad_policy", &e.to_string()))?
+        };
+        let d = Policy::default();
+        Ok(Policy {
+            stale_after: input.stale_after.unwrap_or(d.stale_after),
+            refuse_expired_trust_list: input
+                .refuse_expired_trust_list
+                .unwrap_or(d.refuse_expired_trust_list),
+            clock_tolerance: input.clock_tolerance.unwrap_or(d.clock_tolerance),
+        })
+    }
+}
+
+/// A trust list whose root signature has been checked.
+#[wasm_bindgen(js_name = TrustList)]
+pub struct JsTrustList(TrustList);
+
+#[wasm_bindgen(js_class = TrustList)]
+impl JsTrustList {
+    /// Opens a published trust list (binary, or `CWL1:` text as bytes) with the
+    /// pinned root public key (64 hex digits).
+    ///
+    /// # Errors
+    /// `code`: `bad_root_key`, `malformed`, `wrong_root` or `invalid_signature`.
+    #[wasm_bindgen(constructor)]
+    pub fn open(published: &[u8], root_public_key_hex: &str) -> Result<JsTrustList, JsValue> {
+        let root = hex::decode_array::<32>(root_public_key_hex.trim())
+            .and_then(|bytes| PublicKey::from_bytes(&bytes).ok())
+            .ok_or_else(|| {
+                js_error(
+                    "bad_root_key",
+                    "the pinned root key is not a valid Ed25519 public key",
+                )
+            })?;
+        TrustList::open(published, &root)
+            .map(JsTrustList)
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
+    /// Increases with every list published.
+    #[wasm_bindgen(getter)]
+    pub fn sequence(&self) -> f64 {
+        self.0.sequence as f64
+    }
+
+    /// When the list was signed (Unix seconds).
+    #[wasm_bindgen(getter, js_name = issuedAt)]
+    pub fn issued_at(&self) -> f64 {
+        self.0.issued_at as f64
+    }
+
+    /// When the list expires (Unix seconds).
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> f64 {
+        self.0.expires_at as f64
+    }
+
+    /// The issuers' names.
+    #[wasm_bindgen(getter, js_name = issuerNames)]
+    pub fn issuer_names(&self) -> Vec<String> {
+        self.0.issuers.iter().map(|e| e.name.clone()).collect()
+    }
+
+    /// How many credential ids are revoked.
+    #[wasm_bindgen(getter, js_name = revokedCount)]
+    pub fn revoked_count(&self) -> usize {
+        self.0.revoked().len()
+    }
+
+    /// Refuses `offered` if it is older than this list.
+    ///
+    /// # Errors
+    /// `code`: `rollback`.
+    #[wasm_bindgen(js_name = checkSuccessor)]
+    pub fn check_successor(&self, offered: &JsTrustList) -> Result<(), JsValue> {
+        self.0
+            .check_successor(&offered.0)
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
+    /// Verifies credential text at `now` (Unix seconds) under an optional policy
+    /// `{staleAfter, refuseExpiredTrustList, clockTolerance}` (seconds). Returns
+    /// `{valid, code, reason, seconds, warnings: [{code, message}], credential}`;
+    /// `credential` is set whenever the signature verified.
+    ///
+    /// # Errors
+    /// `code`: `bad_policy`, for a policy object of the wrong shape.
+    pub fn verify(&self, text: &str, now: f64, policy: JsValue) -> Result<JsValue, JsValue> {
+        let policy = PolicyInput::from_js(policy)?;
+        to_js(&VerdictView::from(&crate::verify(
+            text,
+            &self.0,
+            seconds(now),
+            &policy,
+        )))
+    }
+}
+
+/// Renders text as an SVG QR code (error correction Q, quiet zone included).
+///
+/// # Errors
+/// `code`: `too_long`.
+#[wasm_bindgen(js_name = qrSvg)]
+pub fn qr_svg(text: &str) -> Result<String, JsValue> {
+    Ok(qr_matrix_of(text)?.to_svg())
+}
+
+/// The QR module matrix for a canvas: `{version, size, modules}`, where
+/// `modules` is a `Uint8Array` of `size * size` bytes, 1 for dark, row by row.
+///
+/// # Errors
+/// `code`: `too_long`.
+#[wasm_bindgen(js_name = qrMatrix)]
+pub fn qr_matrix(text: &str) -> Result<JsValue, JsValue> {
+    let qr = qr_matrix_of(text)?;
+    let out = js_sys::Object::new();
+    let modules: Vec<u8> = qr.modules.iter().map(|&dark| u8::from(dark)).collect();
+    for (key, value) in [
+        ("version", JsValue::from(qr.version)),
+        ("size", JsValue::from(qr.size as u32)),
+        ("modules", Uint8Array::from(&modules[..]).into()),
+    ] {
+        Reflect::set(&out, &key.into(), &value)?;
+    }
+    Ok(out.into())
+}
+
+fn qr_matrix_of(text: &str) -> Result<QrMatrix, JsValue> {
+    QrMatrix::encode(text).map_err(|e| js_error("too_long", &e.to_string()))
+}
+
+/// Decodes credential text without verifying it: the claims, for showing a
+/// stored code when no trust list is at hand.
+///
+/// # Errors
+/// The decode error's `code` (`prefix`, `base45`, `cbor`, …).
+#[wasm_bindgen(js_name = decodeCredential)]
+pub fn decode_credential(text: &str) -> Result<JsValue, JsValue> {
+    let decoded = credential::decode(text).map_err(|e| js_error(e.code(), &e.to_string()))?;
+    to_js(&CredentialView::from(&decoded.credential))
+}
+
+/// Whether an ID-document number typed by staff matches the credential's binding.
+///
+/// # Errors
+/// The decode error's `code` if the text is not a credential.
+#[wasm_bindgen(js_name = idNumberMatches)]
+pub fn id_number_matches(text: &str, number: &str) -> Result<bool, JsValue> {
+    let c = credential::decode(text)
+        .map_err(|e| js_error(e.code(), &e.to_string()))?
+        .credential;
+    Ok(c.id_binding.matches(&c.id, number))
+}
+
+/// Reads QR codes from RGBA pixels (as from `ImageData`); returns their texts.
+///
+/// # Errors
+/// `code`: `bad_dimensions`, `too_large`, `not_found` or `unreadable`.
+#[cfg(feature = "reader")]
+#[wasm_bindgen(js_name = scanRgba)]
+pub fn scan_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<String>, JsValue> {
+    use crate::scan;
+    let scan_error = |e: scan::ScanError| js_error(e.code(), &e.to_string());
+    if (width as usize).saturating_mul(height as usize) > scan::MAX_PIXELS {
+        return Err(scan_error(scan::ScanError::TooLarge {
+            pixels: (width as usize).saturating_mul(height as usize),
+        }));
+    }
+    let luma = scan::luma_from_rgba(rgba).map_err(scan_error)?;
+    scan::decode_luma(width as usize, height as usize, &luma).map_err(scan_error)
+}
+
+/// Storage given by JavaScript: any object with `getItem(key)` and
+/// `setItem(key, value)`, such as `localStorage`.
+struct JsStorage(JsValue);
+
+impl JsStorage {
+    fn method(&self, name: &str) -> Result<Function, StorageError> {
+        Reflect::get(&self.0, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| StorageError::Unavailable(format!("storage has no {name}()")))
+    }
+}
+
+fn storage_error(thrown: JsValue) -> StorageError {
+    let name = Reflect::get(&thrown, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
+        StorageError::QuotaExceeded
+    } else {
+        let message = Reflect::get(&thrown, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string());
+        StorageError::Unavailable(message.unwrap_or(name))
+    }
+}
+
+impl Storage for JsStorage {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        let value = self
+            .method("getItem")?
+            .call1(&self.0, &key.into())
+            .map_err(storage_error)?;
+        Ok(value.as_string())
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.method("setItem")?
+            .call2(&self.0, &key.into(), &value.into())
+            .map_err(storage_error)?;
+        Ok(())
+    }
+}
+
+/// The credentials on this device, kept in the given storage.
+#[wasm_bindgen(js_name = Wallet)]
+pub struct JsWallet {
+    wallet: Wallet,
+    storage: JsStorage,
+    load_problem: JsValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoadProblemView {
+    skipped: usize,
+    reason: String,
+    backed_up: bool,
+}
+
+#[derive(Serialize)]
+struct EntryView<'a> {
+    label: &'a str,
+    text: &'a str,
+    credential: CredentialView,
+}
+
+#[wasm_bindgen(js_class = Wallet)]
+impl JsWallet {
+    /// Loads the wallet from `storage` (an object with `getItem`/`setItem`).
+    /// A damaged store is kept under a backup key and reported by `loadProblem`.
+    ///
+    /// # Errors
+    /// `code`: `storage_unavailable`.
+    #[wasm_bindgen(constructor)]
+    pub fn load(storage: JsValue) -> Result<JsWallet, JsValue> {
+        let mut storage = JsStorage(storage);
+        let (wallet, problem) = Wallet::load(&mut storage)
+            .map_err(|e| js_error("storage_unavailable", &e.to_string()))?;
+        let load_problem = match problem {
+            None => JsValue::NULL,
+            Some(p) => to_js(&LoadProblemView {
+                skipped: p.skipped,
+                reason: p.reason,
+                backed_up: p.backed_up,
+            })?,
+        };
+        Ok(JsWallet {
+            wallet,
+            storage,
+            load_problem,
+        })
+    }
+
+    /// `null`, or `{skipped, reason, backedUp}` when the store could not be read whole.
+    #[wasm_bindgen(getter, js_name = loadProblem)]
+    pub fn load_problem(&self) -> JsValue {
+        self.load_problem.clone()
+    }
+
+    /// The entries in order: `[{label, text, credential}]`.
+    ///
+    /// # Errors
+    /// Only if a value cannot be converted (`internal`).
+    pub fn entries(&self) -> Result<JsValue, JsValue> {
+        let views: Vec<EntryView> = self
+            .wallet
+            .entries()
+            .iter()
+            .map(|e| EntryView {
+                label: &e.label,
+                text: &e.text,
+                credential: CredentialView::from(&e.credential),
+            })
+            .collect();
+        to_js(&views)
+    }
+
+    /// Verifies `text` against `trust` at `now` and adds it under `label`.
+    ///
+    /// # Errors
+    /// `code`: a verdict failure code (`expired`, `revoked`, `invalid_signature`, …),
+    /// `duplicate`, `wallet_full`, `bad_label`, `quota_exceeded`, `storage_unavailable`.
+    pub fn import(
+        &mut self,
+        label: &str,
+        text: &str,
+        trust: &JsTrustList,
+        now: f64,
+    ) -> Result<(), JsValue> {
+        self.wallet
+            .import(
+                &mut self.storage,
+                label,
+                text,
+                &trust.0,
+                seconds(now),
+                &Policy::default(),
+            )
+            .map(drop)
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
+    /// Renames entry `index`.
+    ///
+    /// # Errors
+    /// `code`: `bad_label`, `no_such_entry`, `quota_exceeded`, `storage_unavailable`.
+    pub fn rename(&mut self, index: usize, label: &str) -> Result<(), JsValue> {
+        self.wallet
+            .rename(&mut self.storage, index, label)
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
+    /// Moves entry `from` to position `to`.
+    ///
+    /// # Errors
+    /// `code`: `no_such_entry`, `quota_exceeded`, `storage_unavailable`.
+    #[wasm_bindgen(js_name = moveEntry)]
+    pub fn move_entry(&mut self, from: usize, to: usize) -> Result<(), JsValue> {
+        self.wallet
+            .move_entry(&mut self.storage, from, to)
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
+    /// Removes entry `index`.
+    ///
+    /// # Errors
+    /// `code`: `no_such_entry`, `quota_exceeded`, `storage_unavailable`.
+    pub fn remove(&mut self, index: usize) -> Result<(), JsValue> {
+        self.wallet
+            .remove(&mut self.storage, index)
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
 }

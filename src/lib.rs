@@ -64,6 +64,8 @@ pub mod error;
 pub mod hex;
 pub mod keys;
 pub mod qr;
+#[cfg(feature = "reader")]
+pub mod scan;
 pub mod trust_list;
 pub mod verify;
 pub mod wallet;

@@ -5,5 +5,6 @@
 
 mod cli;
 mod format;
+mod scan;
 mod vectors;
 mod wallet;
