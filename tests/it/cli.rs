@@ -1302,6 +1302,23 @@ fn issue_batch_input_errors_are_exit_3() {
         "error: the issuer name is 65 bytes long; at most 64 fit in a credential\n",
         3,
     );
+    let out = a.run(&[
+        "issue-batch",
+        "--key",
+        "keys/issuer.key",
+        "--issuer",
+        "I",
+        "--input",
+        "header-only.csv",
+        "--output",
+        "./header-only.csv",
+    ]);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr,
+        "error: --output ./header-only.csv is the input file; choose another name\n"
+    );
+    assert!(a.read("header-only.csv").contains("id_number"));
     // A header with a byte order mark and no rows issues nothing, successfully.
     check(
         "header-only.csv",

@@ -461,6 +461,14 @@ pub fn run(args: &BatchArgs) -> CliResult {
     let key = keyfile::read_secret(&args.key)?;
     let now = time::now_or(args.now);
     let (mut source, columns, total_bytes) = Source::open(&args.input)?;
+    if let (Ok(input), Ok(output)) = (args.input.canonicalize(), args.output.canonicalize()) {
+        if input == output {
+            return Err(CliError::input(format!(
+                "--output {} is the input file; choose another name",
+                args.output.display()
+            )));
+        }
+    }
     let out_file = File::create(&args.output).map_err(|e| {
         CliError::input(format!("cannot create output {}", args.output.display())).because(&e)
     })?;
