@@ -1,7 +1,7 @@
 //! Reading QR codes from pixels: our own codes back, and bad images refused cleanly.
 
 use codewallet::QrMatrix;
-use codewallet::scan::{MAX_PIXELS, ScanError, decode_luma, luma_from_rgba};
+use codewallet::scan::{ScanError, decode_luma, luma_from_rgba};
 
 /// Draws `qr` at `scale` pixels a module, dark 0 on light 255.
 fn render(qr: &QrMatrix, scale: usize) -> (usize, Vec<u8>) {
@@ -65,5 +65,4 @@ fn bad_images_get_typed_errors() {
         luma_from_rgba(&[1, 2, 3]).unwrap_err(),
         ScanError::BadDimensions
     );
-    assert!(MAX_PIXELS >= 4096 * 4096);
 }
