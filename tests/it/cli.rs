@@ -358,7 +358,8 @@ fn keygen_writes_a_private_key_only_its_owner_reads_and_a_public_key() {
     let mode = std::fs::metadata(&private).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     let private_pem = std::fs::read_to_string(&private).unwrap();
-    assert!(private_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+    // PKCS#8 version 1 (seed only), the form OpenSSL 3.0 reads.
+    assert!(private_pem.starts_with("-----BEGIN PRIVATE KEY-----\nMC4CAQAw"));
     let public_pem = std::fs::read_to_string(dir.path().join("issuer.pub")).unwrap();
     assert!(public_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
 
@@ -379,6 +380,27 @@ fn keygen_writes_a_private_key_only_its_owner_reads_and_a_public_key() {
             codewallet::hex::encode(&public.to_bytes())
         )
     );
+}
+
+#[test]
+fn keys_in_the_rfc_8410_examples_issue_and_verify() {
+    // RFC 8410 section 10: an Ed25519 key pair as any PKCS#8 tool writes it.
+    let a = Authority::new();
+    a.write(
+        "keys/issuer.key",
+        "-----BEGIN PRIVATE KEY-----\n\
+         MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
+         -----END PRIVATE KEY-----\n",
+    );
+    a.write(
+        "keys/issuer.pub",
+        "-----BEGIN PUBLIC KEY-----\n\
+         MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n\
+         -----END PUBLIC KEY-----\n",
+    );
+    a.trust_list(&[]);
+    let text = a.issue(&[]);
+    assert_eq!(a.verify(&text, HOUR, false).code, 0);
 }
 
 #[test]

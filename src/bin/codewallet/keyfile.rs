@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use clap::Args;
 use codewallet::{PublicKey, SecretKey};
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
+};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use crate::error::{CliError, CliResult, print_stdout, read_text};
@@ -55,9 +57,14 @@ pub fn keygen(args: &KeygenArgs) -> CliResult {
         .map_err(|e| CliError::input("the OS random generator failed").because(&e))?;
     let signing = SigningKey::from_bytes(&seed);
     seed.fill(0);
-    let private_pem = signing
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| CliError::input("cannot encode the private key").because(&e))?;
+    // PKCS#8 v1, the seed alone: OpenSSL 3.0 refuses v2 Ed25519 keys (with the
+    // public key attached), and the public key is derived from the seed anyway.
+    let private_pem = KeypairBytes {
+        secret_key: signing.to_bytes(),
+        public_key: None,
+    }
+    .to_pkcs8_pem(LineEnding::LF)
+    .map_err(|e| CliError::input("cannot encode the private key").because(&e))?;
     let public_pem = signing
         .verifying_key()
         .to_public_key_pem(LineEnding::LF)
