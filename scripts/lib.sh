@@ -10,6 +10,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 cd "$ROOT" || exit 1
 
+# Cargo's target directory (CARGO_TARGET_DIR, relative to the root, if set).
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+[[ "$TARGET_DIR" == /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
+export TARGET_DIR
+
 # Non-interactive everywhere: CI runs with no standard input.
 export DEBIAN_FRONTEND=noninteractive
 export CARGO_TERM_PROGRESS_WHEN=never
@@ -128,7 +133,7 @@ build_wasm() {
     cargo build --lib --target wasm32-unknown-unknown --profile wasm
     step "wasm-bindgen --target web"
     wasm-bindgen --target web --no-typescript --out-dir "$ROOT/www/pkg" \
-        "$ROOT/target/wasm32-unknown-unknown/wasm/codewallet.wasm"
+        "$TARGET_DIR/wasm32-unknown-unknown/wasm/codewallet.wasm"
     local wasm="$ROOT/www/pkg/codewallet_bg.wasm" wasm_opt
     wasm_opt="$(find_wasm_opt)"
     if [[ -n "$wasm_opt" ]]; then
