@@ -143,6 +143,7 @@ build_wasm() {
         "$wasm_opt" -Oz \
             --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
             --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            --strip-debug --strip-producers --strip-target-features \
             -o "$wasm.opt" "$wasm"
         mv "$wasm.opt" "$wasm"
     else
