@@ -11,7 +11,14 @@ const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /// Encodes `bytes` as Base45 text.
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(2) * 3);
+    let mut out = String::new();
+    encode_into(bytes, &mut out);
+    out
+}
+
+/// Appends the Base45 text of `bytes` to `out` (one allocation at most).
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len().div_ceil(2) * 3);
     for pair in bytes.chunks(2) {
         let (mut n, digits) = match *pair {
             [a, b] => (u32::from(a) * 256 + u32::from(b), 3),
@@ -23,7 +30,6 @@ pub fn encode(bytes: &[u8]) -> String {
             n /= 45;
         }
     }
-    out
 }
 
 /// Decodes Base45 text.

@@ -30,7 +30,7 @@ pub const ID_BINDING_LEN: usize = 8;
 /// COSE `external_aad` of credentials: binds the signature to this use and this
 /// version, so no other signed object of the same key (a trust list) and no
 /// credential of another format version can pass for a version 1 credential.
-pub(crate) const EXTERNAL_AAD: &[u8] = b"codewallet/credential/1";
+pub const EXTERNAL_AAD: &[u8] = b"codewallet/credential/1";
 
 // CWT claim keys (RFC 8392 section 4) and the private claim that holds ours.
 const ISS: i64 = 1;
@@ -194,9 +194,12 @@ impl Credential {
     /// long, an expiry before the start): nothing out of format is ever signed.
     pub fn sign(&self, key: &SecretKey) -> Result<String, DecodeError> {
         self.check()?;
-        let kid = key.public_key().key_id();
+        let kid = key.key_id();
         let cose = Envelope::seal(&kid, EXTERNAL_AAD, &self.to_claims(), |tbs| key.sign(tbs));
-        Ok(format!("{PREFIX}{}", base45::encode(&cose)))
+        let mut text = String::with_capacity(PREFIX.len() + cose.len().div_ceil(2) * 3);
+        text.push_str(PREFIX);
+        base45::encode_into(&cose, &mut text);
+        Ok(text)
     }
 
     fn check(&self) -> Result<(), DecodeError> {
@@ -214,6 +217,8 @@ impl Credential {
     /// The CBOR claims set, as signed.
     pub fn to_claims(&self) -> Vec<u8> {
         let mut w = Writer::default();
+        w.out
+            .reserve(96 + self.issuer.len() + self.display_name.len());
         w.map(6);
         w.int(ISS).text(&self.issuer);
         w.int(EXP).uint(self.expires_at);

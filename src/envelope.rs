@@ -144,6 +144,9 @@ fn read_header<'a>(r: &mut Reader<'a>) -> Result<Header<'a>, DecodeError> {
 
 fn to_be_signed(protected: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut w = Writer::default();
+    // "Signature1", three byte-string heads of at most 9 bytes each, and the array head.
+    w.out
+        .reserve(11 + 3 * 9 + 1 + protected.len() + external_aad.len() + payload.len());
     w.array(4)
         .text("Signature1")
         .bytes(protected)

@@ -92,13 +92,16 @@ impl PublicKey {
     }
 }
 
-/// An Ed25519 signing key.
+/// An Ed25519 signing key, with its key id computed once.
 #[derive(Clone)]
-pub struct SecretKey(SigningKey);
+pub struct SecretKey {
+    key: SigningKey,
+    kid: KeyId,
+}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretKey(kid {})", self.public_key().key_id())
+        write!(f, "SecretKey(kid {})", self.kid)
     }
 }
 
@@ -106,22 +109,29 @@ impl SecretKey {
     /// The key with the given 32-byte seed (RFC 8032 "private key"). Pass fresh
     /// random bytes from the operating system to generate a key.
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        SecretKey(SigningKey::from_bytes(seed))
+        let key = SigningKey::from_bytes(seed);
+        let kid = PublicKey(key.verifying_key()).key_id();
+        SecretKey { key, kid }
+    }
+
+    /// The key id of the matching public key.
+    pub fn key_id(&self) -> KeyId {
+        self.kid
     }
 
     /// The 32-byte seed, for storing the key.
     pub fn seed(&self) -> [u8; 32] {
-        self.0.to_bytes()
+        self.key.to_bytes()
     }
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key())
+        PublicKey(self.key.verifying_key())
     }
 
     /// Signs `message` (deterministic, RFC 8032).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        self.0.sign(message).to_bytes()
+        self.key.sign(message).to_bytes()
     }
 }
 

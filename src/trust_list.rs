@@ -22,7 +22,7 @@ pub const MAX_LEN: usize = 20 * 1024 * 1024;
 /// The most issuer keys one trust list may name.
 pub const MAX_ISSUERS: usize = 1024;
 
-pub(crate) const EXTERNAL_AAD: &[u8] = b"codewallet/trust-list/1";
+pub const EXTERNAL_AAD: &[u8] = b"codewallet/trust-list/1";
 
 const T_VERSION: i64 = 0;
 const T_SEQUENCE: i64 = 1;
@@ -207,7 +207,7 @@ impl TrustList {
     /// [`DecodeError::Claims`] if the list breaks a limit of the format.
     pub fn sign(&self, root: &SecretKey) -> Result<Vec<u8>, DecodeError> {
         self.check()?;
-        let kid = root.public_key().key_id();
+        let kid = root.key_id();
         Ok(Envelope::seal(
             &kid,
             EXTERNAL_AAD,

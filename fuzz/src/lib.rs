@@ -9,11 +9,10 @@ use codewallet::{
 
 /// The time every target verifies at: 2026-01-01T00:00:00Z.
 pub const NOW: u64 = 1_767_225_600;
-/// The `external_aad` of trust lists (crate-private in the library; checked
-/// against a real signed list by [`World::new`]).
-pub const TRUST_LIST_AAD: &[u8] = b"codewallet/trust-list/1";
-/// The `external_aad` of credentials (checked the same way).
-pub const CREDENTIAL_AAD: &[u8] = b"codewallet/credential/1";
+/// The `external_aad` of trust lists.
+pub const TRUST_LIST_AAD: &[u8] = codewallet::trust_list::EXTERNAL_AAD;
+/// The `external_aad` of credentials.
+pub const CREDENTIAL_AAD: &[u8] = codewallet::credential::EXTERNAL_AAD;
 /// The id of the credential the trust list revokes.
 pub const REVOKED_ID: CredentialId = CredentialId([0xee; 8]);
 
