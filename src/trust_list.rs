@@ -22,6 +22,7 @@ pub const MAX_LEN: usize = 20 * 1024 * 1024;
 /// The most issuer keys one trust list may name.
 pub const MAX_ISSUERS: usize = 1024;
 
+/// COSE `external_aad` of trust lists: binds the root signature to this use and version.
 pub const EXTERNAL_AAD: &[u8] = b"codewallet/trust-list/1";
 
 const T_VERSION: i64 = 0;
