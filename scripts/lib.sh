@@ -125,19 +125,31 @@ find_wasm_opt() {
     fi
 }
 
-# Build the wasm module for the pages into www/pkg (git-ignored) and print its
-# gzipped size, the number that matters on a bad network.
+# Build the two wasm modules of the pages into www/pkg (git-ignored) and print
+# their gzipped sizes, the numbers that matter on a bad network:
+#   www/pkg/core/    the wallet's module: credentials, trust list, QR rendering;
+#   www/pkg/reader/  the same plus the QR reader, for the verifier and photo import.
 build_wasm() {
     ensure_wasm_tools
-    step "cargo build --lib --target wasm32-unknown-unknown --profile wasm"
-    cargo build --lib --target wasm32-unknown-unknown --profile wasm
-    step "wasm-bindgen --target web"
-    wasm-bindgen --target web --no-typescript --out-dir "$ROOT/www/pkg" \
+    ensure_npm
+    WASM_SIZES=""
+    build_wasm_module core --no-default-features
+    build_wasm_module reader --features reader
+}
+
+# build_wasm_module NAME CARGO_FEATURE_ARGS...
+build_wasm_module() {
+    local name="$1" out="$ROOT/www/pkg/$1"
+    shift
+    step "cargo build --lib --target wasm32-unknown-unknown --profile wasm $*"
+    cargo build --lib --target wasm32-unknown-unknown --profile wasm "$@"
+    step "wasm-bindgen --target web ($name)"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" \
         "$TARGET_DIR/wasm32-unknown-unknown/wasm/codewallet.wasm"
-    local wasm="$ROOT/www/pkg/codewallet_bg.wasm" wasm_opt
+    local wasm="$out/codewallet_bg.wasm" wasm_opt
     wasm_opt="$(find_wasm_opt)"
     if [[ -n "$wasm_opt" ]]; then
-        step "wasm-opt -Oz"
+        step "wasm-opt -Oz ($name)"
         # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt
         # must accept them and may use no others.
         "$wasm_opt" -Oz \
@@ -149,11 +161,11 @@ build_wasm() {
     else
         printf 'wasm-opt not found: module left as wasm-bindgen wrote it\n' >&2
     fi
-    local raw gz
+    local raw gz js_gz
     raw="$(wc -c <"$wasm")"
     gz="$(gzip -9 -c "$wasm" | wc -c)"
-    printf 'wasm: www/pkg/codewallet_bg.wasm %s bytes, %s bytes gzipped\n' "$raw" "$gz" >&2
+    js_gz="$(gzip -9 -c "$out/codewallet.js" | wc -c)"
+    printf 'wasm %s: %s bytes, %s bytes gzipped (+ %s bytes gzipped JS glue)\n' "$name" "$raw" "$gz" "$js_gz" >&2
     # Read by scripts/test for its summary.
-    # shellcheck disable=SC2034
-    WASM_GZIP_BYTES="$gz"
+    WASM_SIZES+="wasm $name: $gz bytes gzipped, JS glue $js_gz bytes gzipped"$'\n'
 }
