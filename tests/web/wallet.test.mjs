@@ -1,0 +1,141 @@
+// The wallet page in real headless Chromium: a link opens straight into a
+// shown code, the code survives a reload with the network gone, the QR on
+// screen reads back to the same text, and nothing is requested while it shows.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, cw } from './harness.mjs';
+
+let issuer;
+let browser;
+let reader;
+
+before(async () => {
+  issuer = makeIssuer();
+  browser = await launchBrowser();
+  reader = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
+  reader.initSync({ module: readFileSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm')) });
+});
+
+after(async () => {
+  await browser?.close();
+  issuer?.cleanup();
+});
+
+/** A wallet link for `text` on `base`, percent-encoded as the CLI's --format link does. */
+function linkFor(base, text) {
+  return `${base}/wallet/#${encodeURIComponent(text).replace(/%3A/g, ':')}`;
+}
+
+/** Reads the QR codes in a PNG screenshot with the reader module. */
+function readPng(buffer) {
+  const png = PNG.sync.read(buffer);
+  return reader.scanRgba(png.width, png.height, new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length));
+}
+
+test('a link opens into a shown code that still shows offline, and the QR reads back', async () => {
+  const site = await servePages(issuer);
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    const text = issuer.credentials.valid;
+    await page.goto(linkFor(site.url, text));
+    await page.waitForSelector('#qr svg');
+    assert.equal(await page.evaluate(() => location.hash), '', 'fragment removed after import');
+    assert.match(await page.textContent('#message'), /Added the code of Me/);
+    assert.equal(await page.getAttribute('#status', 'data-status'), 'green');
+    assert.match(await page.textContent('#status'), /Green/);
+    assert.equal(await page.textContent('#name'), '张*丰');
+    assert.match(await page.getAttribute('#qr', 'aria-label'), /Me.*Green/);
+    assert.equal(await page.getAttribute('#qr', 'role'), 'img');
+    assert.match(await page.textContent('#countdown'), /left/);
+    assert.equal(await page.getAttribute('#check', 'data-checked'), 'true');
+    await page.waitForSelector('#offline[data-state="ready"]');
+
+    // The QR fits a 360-px-wide screen.
+    const box = await page.locator('#qr').boundingBox();
+    assert.ok(box.width >= 250 && box.x >= 0 && box.x + box.width <= 360, JSON.stringify(box));
+    assert.equal(Math.round(box.width), Math.round(box.height));
+
+    // Airplane mode: no network, no server.
+    await context.setOffline(true);
+    await site.stop();
+    const requests = [];
+    page.on('request', (r) => requests.push(r));
+    await page.reload();
+    await page.waitForSelector('#qr svg');
+    assert.equal(await page.getAttribute('#status', 'data-status'), 'green');
+    assert.equal(await page.getAttribute('#check', 'data-checked'), 'true', 'checked against the stored trust list');
+    assert.ok(requests.length > 0);
+    for (const r of requests) {
+      const response = await r.response();
+      assert.ok(response && response.fromServiceWorker(), `${r.url()} came from the service worker`);
+      assert.doesNotMatch(r.url(), /demo-data/, 'no trust list fetched while offline');
+    }
+
+    // The code on screen is the credential, read back by a QR reader.
+    const shot = await page.locator('#qr').screenshot();
+    assert.deepEqual(readPng(shot), [text]);
+
+    // While it shows (the countdown ticking), nothing is requested at all.
+    const later = recordRequests(page);
+    const before = await page.textContent('#countdown');
+    await page.waitForFunction((b) => document.getElementById('countdown').textContent !== b, before);
+    await page.waitForTimeout(1500);
+    assert.deepEqual(later, []);
+  } finally {
+    await context.close();
+    await site.cleanup();
+  }
+});
+
+test('online reloads show the code with no request once the trust list is fresh', async () => {
+  const site = await servePages(issuer);
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(linkFor(site.url, issuer.credentials.yellow));
+    await page.waitForSelector('#offline[data-state="ready"]');
+    await page.reload();
+    await page.waitForSelector('#qr svg');
+    const requests = recordRequests(page);
+    await page.waitForTimeout(2000);
+    assert.deepEqual(requests, []);
+    assert.equal(await page.getAttribute('#status', 'data-status'), 'yellow');
+    assert.match(await page.textContent('#status'), /Yellow/);
+  } finally {
+    await context.close();
+    await site.cleanup();
+  }
+});
+
+test('an expired code shows as EXPIRED, crossed out, with words and not colour alone', async () => {
+  // Issued to expire 3 s from now: imported while valid, then it runs out on screen.
+  const short = makeIssuer({ now: Math.floor(Date.now() / 1000) - 3600 + 4, validForHours: 168 });
+  const site = await servePages(short);
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    // The link exactly as the CLI writes it (issue --format link).
+    const link = cw('issue', '--key', join(short.dir, 'issuer.key'), '--issuer', 'Demo CDC', '--name', 'Ada Lovelace',
+      '--id-number', 'GB1', '--status', 'green', '--valid-hours', '1', '--now', String(short.now),
+      '--format', 'link', '--link-base', `${site.url}/wallet/`).trim();
+    assert.ok(link.startsWith(`${site.url}/wallet/#CW1`), link);
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.waitForSelector('#qr svg');
+    assert.equal(await page.getAttribute('#status', 'data-status'), 'green');
+    await page.waitForSelector('#card.kind-expired', { timeout: 15000 });
+    assert.equal(await page.textContent('#status-text'), 'EXPIRED');
+    assert.equal(await page.isVisible('#stamp'), true);
+    assert.match(await page.textContent('#stamp'), /EXPIRED/);
+    assert.match(await page.textContent('#countdown'), /expired .* ago/);
+    assert.match(await page.getAttribute('#qr', 'aria-label'), /EXPIRED/);
+  } finally {
+    await context.close();
+    await site.cleanup();
+    short.cleanup();
+  }
+});
