@@ -6,6 +6,12 @@
 
 use std::fmt;
 
+mod binarize;
+mod decode;
+mod finder;
+mod grid;
+mod rs;
+
 /// The largest frame accepted: 4096 × 4096 pixels (16.8 megapixels, a large
 /// phone photo). Bigger images should be scaled down by the caller.
 pub const MAX_PIXELS: usize = 4096 * 4096;
@@ -82,18 +88,120 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     if pixels == 0 || luma.len() != pixels {
         return Err(ScanError::BadDimensions);
     }
-    let mut image =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
-    let grids = image.detect_grids();
-    if grids.is_empty() {
-        return Err(ScanError::NotFound);
+    if cfg!(feature = "rqrr-baseline") {
+        return baseline::decode(width, height, luma);
     }
-    let texts: Vec<String> = grids
-        .iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect();
-    if texts.is_empty() {
-        return Err(ScanError::Unreadable);
+    let mut bits = binarize::binarize(width, height, luma, 8);
+    let mut seen = false;
+    for inverted in [false, true] {
+        if inverted {
+            bits.invert();
+        }
+        let texts = read_codes(&bits, &mut seen);
+        if !texts.is_empty() {
+            return Ok(texts);
+        }
     }
-    Ok(texts)
+    Err(if seen {
+        ScanError::Unreadable
+    } else {
+        ScanError::NotFound
+    })
+}
+
+/// At most this many finder triples are tried in one image.
+const MAX_TRIPLES: usize = 24;
+/// Finder centres considered for triples (the most confirmed ones).
+const MAX_FINDERS: usize = 12;
+
+/// Every code readable in a binarised image; `seen` is set when something
+/// shaped like a code was sampled.
+fn read_codes(bits: &binarize::BitImage, seen: &mut bool) -> Vec<String> {
+    let mut finders = finder::find(bits);
+    finders.truncate(MAX_FINDERS);
+    let n = finders.len();
+    let mut triples = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            for k in j + 1..n {
+                if let Some((c, score)) = grid::corners(finders[i], finders[j], finders[k]) {
+                    triples.push((score, [i, j, k], c));
+                }
+            }
+        }
+    }
+    triples.sort_by(|a, b| a.0.total_cmp(&b.0));
+    triples.truncate(MAX_TRIPLES);
+    let mut used = vec![false; n];
+    let mut texts: Vec<String> = Vec::new();
+    for (_, idx, c) in &triples {
+        if idx.iter().any(|&i| used[i]) {
+            continue;
+        }
+        *seen = true;
+        if let Some(text) = read_at(bits, c) {
+            idx.iter().for_each(|&i| used[i] = true);
+            if !texts.contains(&text) {
+                texts.push(text);
+            }
+        }
+    }
+    texts
+}
+
+/// Reads the code whose finders are `c`, trying the likely sizes.
+fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
+    let mut sizes = grid::sizes(bits, c);
+    let mut tried = Vec::new();
+    while let Some(size) = sizes.first().copied() {
+        sizes.remove(0);
+        if tried.contains(&size) || tried.len() >= 4 {
+            continue;
+        }
+        tried.push(size);
+        for g in grid::sample_all(bits, c, size) {
+            let mirrored = g.transposed();
+            for g in [g, mirrored] {
+                match decode::decode_grid(&g) {
+                    Ok(text) => return Some(text),
+                    Err(decode::GridError::Size(s)) => sizes.insert(0, s),
+                    Err(decode::GridError::Bad) => {}
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The previous reader (the `rqrr` crate), kept buildable for comparison
+/// (`--features rqrr-baseline`), off by default.
+#[cfg(feature = "rqrr-baseline")]
+mod baseline {
+    use super::ScanError;
+
+    pub fn decode(width: usize, height: usize, luma: &[u8]) -> Result<Vec<String>, ScanError> {
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
+        let grids = image.detect_grids();
+        if grids.is_empty() {
+            return Err(ScanError::NotFound);
+        }
+        let texts: Vec<String> = grids
+            .iter()
+            .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+            .collect();
+        if texts.is_empty() {
+            return Err(ScanError::Unreadable);
+        }
+        Ok(texts)
+    }
+}
+
+#[cfg(not(feature = "rqrr-baseline"))]
+mod baseline {
+    use super::ScanError;
+
+    pub fn decode(_: usize, _: usize, _: &[u8]) -> Result<Vec<String>, ScanError> {
+        Err(ScanError::NotFound)
+    }
 }

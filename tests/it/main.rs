@@ -5,6 +5,7 @@
 
 mod cli;
 mod format;
+mod photos;
 mod scan;
 mod vectors;
 mod wallet;

@@ -66,3 +66,43 @@ fn bad_images_get_typed_errors() {
         ScanError::BadDimensions
     );
 }
+
+/// Draws a `qrcode` symbol at `scale` pixels a module with a 4-module quiet zone.
+fn render_code(code: &qrcode::QrCode, scale: usize) -> (usize, Vec<u8>) {
+    let n = code.width();
+    let colors = code.to_colors();
+    let side = (n + 8) * scale;
+    let mut luma = vec![255u8; side * side];
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
+            if mx < n && my < n && colors[my * n + mx] == qrcode::Color::Dark {
+                luma[y * side + x] = 0;
+            }
+        }
+    }
+    (side, luma)
+}
+
+#[test]
+fn reads_every_version_and_level() {
+    use qrcode::{EcLevel, QrCode, Version};
+    for v in 1..=40i16 {
+        for (li, level) in [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H]
+            .into_iter()
+            .enumerate()
+        {
+            // Mixed segments: digits, capitals, bytes.
+            let text = format!("{v}-{li} HELLO 0123456789 héllo wörld");
+            let Ok(code) = QrCode::with_version(text.as_bytes(), Version::Normal(v), level) else {
+                continue;
+            };
+            let (side, luma) = render_code(&code, 3);
+            assert_eq!(
+                decode_luma(side, side, &luma),
+                Ok(vec![text.clone()]),
+                "version {v} level {level:?}"
+            );
+        }
+    }
+}

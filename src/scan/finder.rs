@@ -1,0 +1,194 @@
+//! Finder patterns: the three 7 × 7 squares (dark 1, light 1, dark 3, light 1,
+//! dark 1 across any line through the centre) in a code's corners.
+//!
+//! Every row is cut into runs of one colour; five consecutive runs in the
+//! ratio 1:1:3:1:1 are a candidate, confirmed by the same ratio down the
+//! column through its centre, again across the row through the corrected
+//! centre, and along a diagonal. Confirmations close to each other are merged,
+//! and the count of merged confirmations says how sure a centre is.
+
+use super::binarize::BitImage;
+
+/// A confirmed finder pattern centre.
+#[derive(Clone, Copy, Debug)]
+pub struct Finder {
+    pub x: f32,
+    pub y: f32,
+    /// Estimated module size in pixels.
+    pub module: f32,
+    /// How many row scans confirmed it.
+    pub count: u32,
+}
+
+/// At most this many distinct centres are kept: noise cannot grow the work.
+const MAX_CENTRES: usize = 64;
+
+/// Whether five run lengths are in the ratio 1:1:3:1:1 (within half a module).
+fn ratio_ok(r: &[f32; 5]) -> bool {
+    let total: f32 = r.iter().sum();
+    if total < 7.0 || r.iter().any(|&v| v <= 0.0) {
+        return false;
+    }
+    let m = total / 7.0;
+    let var = m * 0.5;
+    (r[0] - m).abs() < var
+        && (r[1] - m).abs() < var
+        && (r[2] - 3.0 * m).abs() < 3.0 * var
+        && (r[3] - m).abs() < var
+        && (r[4] - m).abs() < var
+}
+
+/// Run lengths of the five stripes along direction (dx, dy) through (x, y),
+/// with the centre offset (in steps) of the middle of the pattern. Each outer
+/// run is cut off after `max` steps.
+fn cross(img: &BitImage, x: i32, y: i32, dx: i32, dy: i32, max: u32) -> Option<([f32; 5], f32)> {
+    if !img.get(x, y) {
+        return None;
+    }
+    let mut r = [0u32; 5];
+    // Backwards: centre dark, light, dark.
+    let mut i = 0i32;
+    let at = |i: i32| img.get(x + i * dx, y + i * dy);
+    let inside = |i: i32| {
+        let (px, py) = (x + i * dx, y + i * dy);
+        px >= 0 && py >= 0 && (px as usize) < img.width && (py as usize) < img.height
+    };
+    while inside(i) && at(i) {
+        r[2] += 1;
+        i -= 1;
+        if r[2] > 3 * max {
+            return None;
+        }
+    }
+    while inside(i) && !at(i) && r[1] <= max {
+        r[1] += 1;
+        i -= 1;
+    }
+    if !inside(i) || r[1] > max {
+        return None;
+    }
+    while inside(i) && at(i) && r[0] <= max {
+        r[0] += 1;
+        i -= 1;
+    }
+    if r[0] > max {
+        return None;
+    }
+    // Forwards.
+    let mut i = 1i32;
+    while inside(i) && at(i) {
+        r[2] += 1;
+        i += 1;
+        if r[2] > 3 * max {
+            return None;
+        }
+    }
+    while inside(i) && !at(i) && r[3] <= max {
+        r[3] += 1;
+        i += 1;
+    }
+    if !inside(i) || r[3] > max {
+        return None;
+    }
+    while inside(i) && at(i) && r[4] <= max {
+        r[4] += 1;
+        i += 1;
+    }
+    if r[4] > max {
+        return None;
+    }
+    let runs = r.map(|v| v as f32);
+    if !ratio_ok(&runs) {
+        return None;
+    }
+    // `i` is one past the end of the last run.
+    let centre = i as f32 - runs[4] - runs[3] - runs[2] / 2.0;
+    Some((runs, centre))
+}
+
+/// Confirms a row candidate centred at `cx` on row `y` with horizontal total `h_total`.
+fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Finder>) {
+    let max = (h_total / 7.0 * 2.0).ceil() as u32 + 1;
+    let x = cx as i32;
+    let Some((v, off)) = cross(img, x, y, 0, 1, max) else {
+        return;
+    };
+    let v_total: f32 = v.iter().sum();
+    if 5.0 * (v_total - h_total).abs() >= 2.0 * h_total {
+        return;
+    }
+    let cy = y as f32 + off;
+    let Some((h, off)) = cross(img, x, cy as i32, 1, 0, max) else {
+        return;
+    };
+    let cx = x as f32 + off;
+    let h_total: f32 = h.iter().sum();
+    // A diagonal through the centre must show the pattern too.
+    let Some((d, _)) = cross(img, cx as i32, cy as i32, 1, 1, max) else {
+        return;
+    };
+    let d_total: f32 = d.iter().sum::<f32>() * std::f32::consts::SQRT_2;
+    if d_total > 2.0 * (h_total + v_total) {
+        return;
+    }
+    let module = (h_total + v_total) / 14.0;
+    for c in centres.iter_mut() {
+        if (c.x - cx).abs() <= module
+            && (c.y - cy).abs() <= module
+            && ((c.module - module).abs() <= 1.0 || (c.module - module).abs() <= c.module * 0.5)
+        {
+            let n = c.count as f32;
+            c.x = (c.x * n + cx) / (n + 1.0);
+            c.y = (c.y * n + cy) / (n + 1.0);
+            c.module = (c.module * n + module) / (n + 1.0);
+            c.count += 1;
+            return;
+        }
+    }
+    if centres.len() < MAX_CENTRES {
+        centres.push(Finder {
+            x: cx,
+            y: cy,
+            module,
+            count: 1,
+        });
+    }
+}
+
+/// All finder pattern centres in the image, most confirmed first.
+pub fn find(img: &BitImage) -> Vec<Finder> {
+    let mut centres = Vec::new();
+    let mut runs: Vec<(u32, u32)> = Vec::with_capacity(img.width / 2 + 2);
+    let step = if img.height > 1200 { 2 } else { 1 };
+    for y in (0..img.height).step_by(step) {
+        let row = &img.dark[y * img.width..(y + 1) * img.width];
+        runs.clear();
+        // Runs as (start, length); the first run's colour is row[0].
+        let mut start = 0usize;
+        for x in 1..=row.len() {
+            if x == row.len() || row[x] != row[start] {
+                runs.push((start as u32, (x - start) as u32));
+                start = x;
+            }
+        }
+        let first_dark = row.first() == Some(&1);
+        // Indices of dark runs: 0, 2, … if the row starts dark, else 1, 3, ….
+        let mut i = usize::from(!first_dark);
+        while i + 4 < runs.len() {
+            let r = [
+                runs[i].1 as f32,
+                runs[i + 1].1 as f32,
+                runs[i + 2].1 as f32,
+                runs[i + 3].1 as f32,
+                runs[i + 4].1 as f32,
+            ];
+            if ratio_ok(&r) {
+                let cx = runs[i + 2].0 as f32 + r[2] / 2.0;
+                confirm(img, cx, y as i32, r.iter().sum(), &mut centres);
+            }
+            i += 2;
+        }
+    }
+    centres.sort_by_key(|c| std::cmp::Reverse(c.count));
+    centres
+}

@@ -1,0 +1,287 @@
+//! From three finder centres to a grid of modules: the code's size from the
+//! finders' distance in modules, the bottom-right alignment pattern looked for
+//! near where the other three corners put it, a perspective transform (a
+//! homography fixed by four points) from module coordinates to pixels, and one
+//! sample at the centre of each module.
+
+// Index loops read closer to the matrix and polynomial formulas here.
+#![allow(clippy::needless_range_loop)]
+
+use super::binarize::BitImage;
+use super::decode::Grid;
+use super::finder::Finder;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Pt {
+    pub x: f32,
+    pub y: f32,
+}
+
+fn dist(a: Pt, b: Pt) -> f32 {
+    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+}
+
+/// A projective map from module coordinates to pixels.
+pub struct Homography([f64; 8]);
+
+impl Homography {
+    /// The map taking each `src[i]` to `dst[i]`; `None` if degenerate.
+    pub fn from_points(src: [Pt; 4], dst: [Pt; 4]) -> Option<Homography> {
+        // Unknowns h0..h7: x' = (h0 x + h1 y + h2) / (h6 x + h7 y + 1), y' likewise with h3..h5.
+        let mut m = [[0f64; 9]; 8];
+        for i in 0..4 {
+            let (x, y) = (f64::from(src[i].x), f64::from(src[i].y));
+            let (u, v) = (f64::from(dst[i].x), f64::from(dst[i].y));
+            m[2 * i] = [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u];
+            m[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v];
+        }
+        for col in 0..8 {
+            let pivot = (col..8).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+            if m[pivot][col].abs() < 1e-9 {
+                return None;
+            }
+            m.swap(col, pivot);
+            for row in 0..8 {
+                if row != col {
+                    let f = m[row][col] / m[col][col];
+                    for k in col..9 {
+                        m[row][k] -= f * m[col][k];
+                    }
+                }
+            }
+        }
+        let mut h = [0f64; 8];
+        for i in 0..8 {
+            h[i] = m[i][8] / m[i][i];
+        }
+        h.iter().all(|v| v.is_finite()).then_some(Homography(h))
+    }
+
+    pub fn map(&self, x: f32, y: f32) -> Pt {
+        let h = &self.0;
+        let (x, y) = (f64::from(x), f64::from(y));
+        let d = h[6] * x + h[7] * y + 1.0;
+        Pt {
+            x: ((h[0] * x + h[1] * y + h[2]) / d) as f32,
+            y: ((h[3] * x + h[4] * y + h[5]) / d) as f32,
+        }
+    }
+}
+
+/// Three finders as top-left, top-right, bottom-left.
+#[derive(Clone, Copy)]
+pub struct Corners {
+    pub tl: Finder,
+    pub tr: Finder,
+    pub bl: Finder,
+}
+
+fn pt(f: &Finder) -> Pt {
+    Pt { x: f.x, y: f.y }
+}
+
+/// Orders three finders as a code's corners and scores how much they look
+/// like one (0 best); `None` if they cannot be.
+pub fn corners(a: Finder, b: Finder, c: Finder) -> Option<(Corners, f32)> {
+    let (ms_min, ms_max) = (
+        a.module.min(b.module).min(c.module),
+        a.module.max(b.module).max(c.module),
+    );
+    if ms_max > 2.0 * ms_min {
+        return None;
+    }
+    let (ab, bc, ca) = (
+        dist(pt(&a), pt(&b)),
+        dist(pt(&b), pt(&c)),
+        dist(pt(&c), pt(&a)),
+    );
+    // The top-left is opposite the longest side.
+    let (tl, mut p, mut q) = if bc >= ab && bc >= ca {
+        (a, b, c)
+    } else if ca >= ab && ca >= bc {
+        (b, c, a)
+    } else {
+        (c, a, b)
+    };
+    let (vx, vy) = (p.x - tl.x, p.y - tl.y);
+    let (wx, wy) = (q.x - tl.x, q.y - tl.y);
+    let cross = vx * wy - vy * wx;
+    if cross < 0.0 {
+        std::mem::swap(&mut p, &mut q);
+    }
+    let (d1, d2) = (dist(pt(&tl), pt(&p)), dist(pt(&tl), pt(&q)));
+    let ms = (a.module + b.module + c.module) / 3.0;
+    if d1.min(d2) < 10.0 * ms || d1.max(d2) > 1.7 * d1.min(d2) {
+        return None;
+    }
+    let cos = (vx * wx + vy * wy) / (d1 * d2);
+    if cos.abs() > 0.6 {
+        return None;
+    }
+    let score = (d1 - d2).abs() / d1.max(d2) + cos.abs() + (ms_max / ms_min - 1.0) * 0.5;
+    Some((Corners { tl, tr: p, bl: q }, score))
+}
+
+/// Distance in pixels across a finder pattern (7 modules) along the unit
+/// direction (ux, uy): from the centre outwards to the end of the outer ring, both ways.
+fn finder_width(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> f32 {
+    let limit = (f.module * 8.0).max(8.0) as i32;
+    let mut total = 0.0;
+    for sign in [1.0f32, -1.0] {
+        // dark (centre) → light → dark (ring) → light: stop there.
+        let mut state = 0;
+        let mut end = limit as f32;
+        for i in 0..limit {
+            let t = i as f32 * sign;
+            let dark = img.get((f.x + ux * t).floor() as i32, (f.y + uy * t).floor() as i32);
+            let next = match (state, dark) {
+                (0, false) | (1, true) | (2, false) => state + 1,
+                _ => state,
+            };
+            if next == 3 {
+                end = i as f32;
+                break;
+            }
+            state = next;
+        }
+        total += end;
+    }
+    total
+}
+
+/// Candidate sizes (modules a side) for the code with these corners, best first.
+pub fn sizes(img: &BitImage, c: &Corners) -> Vec<usize> {
+    let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
+    let (d_top, d_left) = (dist(tl, tr), dist(tl, bl));
+    let (ux, uy) = ((tr.x - tl.x) / d_top, (tr.y - tl.y) / d_top);
+    let (vx, vy) = ((bl.x - tl.x) / d_left, (bl.y - tl.y) / d_left);
+    let top = (finder_width(img, &c.tl, ux, uy) + finder_width(img, &c.tr, ux, uy)) / 14.0;
+    let left = (finder_width(img, &c.tl, vx, vy) + finder_width(img, &c.bl, vx, vy)) / 14.0;
+    if top <= 0.0 || left <= 0.0 {
+        return Vec::new();
+    }
+    let est = (d_top / top + d_left / left) / 2.0 + 7.0;
+    if !est.is_finite() || !(15.0..=185.0).contains(&est) {
+        return Vec::new();
+    }
+    // The nearest sizes of the form 17 + 4v.
+    let v = ((est - 17.0) / 4.0).clamp(1.0, 40.0);
+    let mut out = vec![v.round() as usize];
+    let other = if v.fract() >= 0.5 || v.round() as usize == 40 {
+        v.floor()
+    } else {
+        v.ceil()
+    } as usize;
+    if (1..=40).contains(&other) && other != out[0] {
+        out.push(other);
+    }
+    out.into_iter().map(|v| 17 + 4 * v.max(1)).collect()
+}
+
+/// The bottom-right alignment pattern of a code of `size` modules, searched
+/// near its expected place; `None` if nothing convincing is there.
+fn alignment(img: &BitImage, c: &Corners, size: usize) -> Option<Pt> {
+    let n = (size - 7) as f32;
+    let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
+    // One module along each axis.
+    let (ux, uy) = ((tr.x - tl.x) / n, (tr.y - tl.y) / n);
+    let (vx, vy) = ((bl.x - tl.x) / n, (bl.y - tl.y) / n);
+    let k = (n - 3.0) / n;
+    let ex = tl.x + k * (tr.x - tl.x + bl.x - tl.x);
+    let ey = tl.y + k * (tr.y - tl.y + bl.y - tl.y);
+    let ms = ((ux * ux + uy * uy).sqrt() + (vx * vx + vy * vy).sqrt()) / 2.0;
+    let reach = (ms * 6.0).max(4.0);
+    let score = |cx: f32, cy: f32| {
+        let mut s = 0;
+        for j in -2i32..=2 {
+            for i in -2i32..=2 {
+                let want = i.abs().max(j.abs()) != 1;
+                let (fi, fj) = (i as f32, j as f32);
+                let x = cx + fi * ux + fj * vx;
+                let y = cy + fi * uy + fj * vy;
+                if img.get(x.floor() as i32, y.floor() as i32) == want {
+                    s += 1;
+                }
+            }
+        }
+        s
+    };
+    let mut best = (0, 0.0f32, 0.0f32, 0.0f32, 0u32);
+    let steps = (2.0 * reach) as i32;
+    let step = (ms / 3.0).clamp(0.5, 2.0);
+    let reach_steps = (reach / step) as i32;
+    let _ = steps;
+    for dy in -reach_steps..=reach_steps {
+        for dx in -reach_steps..=reach_steps {
+            let (cx, cy) = (ex + dx as f32 * step, ey + dy as f32 * step);
+            let s = score(cx, cy);
+            let d = ((dx * dx + dy * dy) as f32).sqrt();
+            if s > best.0 || (s == best.0 && d < best.1) {
+                best = (s, d, cx, cy, 1);
+            }
+        }
+    }
+    (best.0 >= 22).then_some(Pt {
+        x: best.2,
+        y: best.3,
+    })
+}
+
+/// The grids to try for these corners and size: with the alignment pattern
+/// if one is found, and the affine estimate.
+pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
+    let s = size as f32;
+    let src_base = [
+        Pt { x: 3.5, y: 3.5 },
+        Pt { x: s - 3.5, y: 3.5 },
+        Pt { x: 3.5, y: s - 3.5 },
+    ];
+    let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
+    let mut out = Vec::new();
+    if size > 21 {
+        if let Some(a) = alignment(img, c, size) {
+            let src = [
+                src_base[0],
+                src_base[1],
+                src_base[2],
+                Pt {
+                    x: s - 6.5,
+                    y: s - 6.5,
+                },
+            ];
+            if let Some(h) = Homography::from_points(src, [tl, tr, bl, a]) {
+                out.push(sample(img, &h, size));
+            }
+        }
+    }
+    let br = Pt {
+        x: tr.x + bl.x - tl.x,
+        y: tr.y + bl.y - tl.y,
+    };
+    let src = [
+        src_base[0],
+        src_base[1],
+        src_base[2],
+        Pt {
+            x: s - 3.5,
+            y: s - 3.5,
+        },
+    ];
+    if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
+        out.push(sample(img, &h, size));
+    }
+    out
+}
+
+fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
+    let mut modules = vec![false; size * size];
+    for y in 0..size {
+        for x in 0..size {
+            let p = h.map(x as f32 + 0.5, y as f32 + 0.5);
+            if p.x.is_finite() && p.y.is_finite() {
+                modules[y * size + x] = img.get(p.x.floor() as i32, p.y.floor() as i32);
+            }
+        }
+    }
+    Grid { size, modules }
+}
