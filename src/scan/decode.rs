@@ -387,8 +387,8 @@ fn segments(data: &[u8], version: usize) -> Option<String> {
     Some(text_of(out, kanji))
 }
 
-/// Bytes to text: UTF-8 when valid; else Shift JIS when it only uses ASCII
-/// and half-width katakana; else ISO-8859-1.
+/// Bytes to text: UTF-8 when valid; else Shift JIS when valid (natively; in
+/// the browser only ASCII and half-width katakana); else ISO-8859-1.
 fn text_of(bytes: Vec<u8>, kanji: bool) -> String {
     if !kanji {
         match String::from_utf8(bytes) {
@@ -400,6 +400,11 @@ fn text_of(bytes: Vec<u8>, kanji: bool) -> String {
 }
 
 fn text_of_legacy(bytes: Vec<u8>) -> String {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(text) = super::sjis::decode(&bytes) {
+        return text;
+    }
+    #[cfg(target_arch = "wasm32")]
     if bytes
         .iter()
         .all(|&b| b < 0x80 || (0xA1..=0xDF).contains(&b))

@@ -11,6 +11,8 @@ mod decode;
 mod finder;
 mod grid;
 mod rs;
+#[cfg(not(target_arch = "wasm32"))]
+mod sjis;
 
 /// The largest frame accepted: 4096 × 4096 pixels (16.8 megapixels, a large
 /// phone photo). Bigger images should be scaled down by the caller.

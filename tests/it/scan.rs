@@ -106,3 +106,79 @@ fn reads_every_version_and_level() {
         }
     }
 }
+
+mod properties {
+    use codewallet::scan::{MAX_PIXELS, ScanError, decode_luma};
+    use proptest::prelude::*;
+    use qrcode::{EcLevel, QrCode, Version};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any pixels of any size: a value or a typed error, never a panic or a hang.
+        #[test]
+        fn any_pixels_give_a_value_or_an_error(
+            w in 1usize..320,
+            h in 1usize..320,
+            seed in any::<u64>(),
+            levels in 1u8..=255,
+        ) {
+            let mut s = seed | 1;
+            let luma: Vec<u8> = (0..w * h)
+                .map(|_| {
+                    s ^= s << 13;
+                    s ^= s >> 7;
+                    s ^= s << 17;
+                    // Few grey levels make long runs (finder-like stripes) likely.
+                    (s as u8 / levels).wrapping_mul(levels)
+                })
+                .collect();
+            match decode_luma(w, h, &luma) {
+                Ok(texts) => prop_assert!(!texts.is_empty()),
+                Err(e) => prop_assert!(matches!(e, ScanError::NotFound | ScanError::Unreadable), "{e:?}"),
+            }
+        }
+
+        /// Up to 10 wrong data modules in a version 3-H code (11 correctable
+        /// codewords a block): always read back exactly.
+        #[test]
+        fn reed_solomon_corrects_flipped_modules(
+            flips in proptest::collection::vec((0usize..29, 0usize..29), 0..=10),
+        ) {
+            let text = "CW1:PROPERTY TEST 0123456789";
+            let code = QrCode::with_version(text, Version::Normal(3), EcLevel::H).unwrap();
+            let n = code.width();
+            let mut colors = code.to_colors();
+            for (x, y) in flips {
+                if !qrcode::canvas::is_functional(Version::Normal(3), n as i16, x as i16, y as i16) {
+                    colors[y * n + x] = !colors[y * n + x];
+                }
+            }
+            let scale = 3;
+            let side = (n + 8) * scale;
+            let mut luma = vec![255u8; side * side];
+            for y in 0..side {
+                for x in 0..side {
+                    let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
+                    if mx < n && my < n && colors[my * n + mx] == qrcode::Color::Dark {
+                        luma[y * side + x] = 0;
+                    }
+                }
+            }
+            prop_assert_eq!(decode_luma(side, side, &luma), Ok(vec![text.to_string()]));
+        }
+    }
+
+    /// The largest frame is accepted (and bounded); one more pixel is refused.
+    #[test]
+    fn largest_frame_is_read_and_larger_refused() {
+        let luma = vec![255u8; MAX_PIXELS];
+        assert_eq!(decode_luma(4096, 4096, &luma), Err(ScanError::NotFound));
+        assert_eq!(
+            decode_luma(4096 * 4096 + 1, 1, &[0]),
+            Err(ScanError::TooLarge {
+                pixels: MAX_PIXELS + 1
+            })
+        );
+    }
+}
