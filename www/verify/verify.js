@@ -1,0 +1,537 @@
+// The checkpoint verifier page: provisioning, camera, photo and paste input,
+// verdict screen, checkpoint log. The wasm module decides; this file owns the DOM.
+
+import init, * as cw from '../pkg/reader/codewallet.js';
+import { t, pickLanguage, duration } from './i18n.js';
+import { CheckpointLog, idbBackend } from './log.js';
+import { Provisioning, trustListFromFragment } from './trust.js';
+import { classify, present, clockJump } from './verdict.js';
+
+const $ = (id) => document.getElementById(id);
+const SETTINGS_KEY = 'cw.verify.settings';
+const HINT_AFTER_MS = 5000;
+/** A code still in front of the camera after "next" is not scanned again for this long. */
+const SAME_CODE_PAUSE_MS = 4000;
+
+const defaults = { lang: null, mode: 'tally', station: '', autoNext: 5, staleHours: 24, sound: true };
+const settings = { ...defaults, ...readJson(localStorage.getItem(SETTINGS_KEY)) };
+let lang = pickLanguage(settings.lang, navigator.languages || [navigator.language]);
+
+let provisioning = null;
+let log = null;
+let worker = null;
+let nextJob = 1;
+const jobs = new Map();
+
+const view = {
+  shown: null, // {text, record, verdict, accepted}
+  autoTimer: null,
+  lastText: null,
+  lastDismissed: 0,
+};
+const camera = { stream: null, track: null, running: false, lastFound: 0, started: 0, torch: false };
+
+function readJson(s) { try { return JSON.parse(s) || {}; } catch { return {}; } }
+function saveSettings() { localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings)); }
+const nowMs = () => Date.now();
+const policy = () => ({ staleAfter: Math.round(settings.staleHours * 3600) });
+
+// ---------- text and language ----------
+
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(lang, el.dataset.t);
+  document.title = t(lang, 'title');
+  $('lang').value = lang;
+  renderTrust();
+  refreshLog();
+  if (!camera.running) setScanState(t(lang, 'cameraOff'));
+}
+
+function setScanState(text) { $('scan-state').textContent = text; }
+function say(id, text) { $(id).textContent = text; }
+
+// ---------- provisioning ----------
+
+async function fetchBytes(url) {
+  const r = await fetch(url, { cache: 'no-cache' });
+  if (!r.ok) throw new Error(`${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+async function provision() {
+  provisioning = new Provisioning(cw, localStorage);
+  const configUrl = new URL('../demo-data/config.json', location.href);
+  let config = null;
+  try {
+    config = JSON.parse(new TextDecoder().decode(await fetchBytes(configUrl)));
+  } catch { /* offline without a cached copy: the pinned key still works */ }
+  if (config) {
+    const pinned = provisioning.pin(config.rootPublicKey);
+    if (pinned === 'changed' || pinned === 'invalid') {
+      $('config-msg').textContent = t(lang, 'configChanged');
+      $('config-msg').hidden = false;
+      config = null;
+    }
+  } else if (!provisioning.root) {
+    $('config-msg').textContent = t(lang, 'configMissing');
+    $('config-msg').hidden = false;
+  }
+  provisioning.restore();
+  if (config && config.trustList) {
+    try {
+      // The bundled list: taken if newer than the one kept; older is ignored quietly.
+      provisioning.offer(await fetchBytes(new URL(config.trustList, configUrl)));
+    } catch { /* offline: keep what we have */ }
+  }
+  const fragment = trustListFromFragment(location.hash);
+  if (fragment) {
+    offerTrustList(new TextEncoder().encode(fragment));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  renderTrust();
+}
+
+function offerTrustList(bytes) {
+  const r = provisioning.offer(bytes);
+  let message;
+  if (r.accepted) message = t(lang, 'tlAccepted', r.sequence);
+  else if (r.code === 'same') message = t(lang, 'tlSame', r.sequence);
+  else if (r.code === 'rollback') message = t(lang, 'tlRollback', r.sequence, r.current);
+  else message = t(lang, 'tlBad', r.message || r.code);
+  const msg = $('trust-msg');
+  msg.textContent = message;
+  msg.dataset.code = r.code;
+  renderTrust();
+  return r;
+}
+
+function renderTrust() {
+  if (!provisioning) return;
+  const d = provisioning.describe(nowMs() / 1000, settings.staleHours * 3600);
+  const warn = $('trust-warn');
+  if (!d) {
+    $('trust-info').textContent = t(lang, 'tlNone');
+    warn.hidden = true;
+    return;
+  }
+  $('trust-info').textContent = `${t(lang, 'tlInfo', d.sequence, d.issuers.join(', '), duration(lang, Math.max(0, d.age)))} · ${t(lang, 'tlRevoked', d.revoked)}`;
+  $('trust-info').dataset.sequence = d.sequence;
+  if (d.expired) {
+    warn.textContent = t(lang, 'tlExpired', duration(lang, d.expiredFor));
+    warn.dataset.state = 'expired';
+    warn.hidden = false;
+  } else if (d.stale) {
+    warn.textContent = t(lang, 'tlStale', duration(lang, settings.staleHours * 3600));
+    warn.dataset.state = 'stale';
+    warn.hidden = false;
+  } else {
+    warn.hidden = true;
+    warn.dataset.state = 'fresh';
+  }
+}
+
+// ---------- the decoding worker ----------
+
+function workerCall(message, transfer = []) {
+  const id = nextJob++;
+  return new Promise((resolve) => {
+    jobs.set(id, resolve);
+    worker.postMessage({ ...message, id }, transfer);
+  });
+}
+
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (event) => {
+    const resolve = jobs.get(event.data.id);
+    jobs.delete(event.data.id);
+    if (resolve) resolve(event.data);
+  };
+  worker.onerror = (event) => {
+    for (const [, resolve] of jobs) resolve({ error: { code: 'internal', message: event.message || 'worker failed' } });
+    jobs.clear();
+  };
+}
+
+function scanErrorText(error) {
+  const key = `e_${error.code}`;
+  const s = t(lang, key, Number.isFinite(error.pixels) ? error.pixels.toLocaleString() : '?');
+  return s === key ? error.message : s;
+}
+
+// ---------- camera ----------
+
+async function startCamera() {
+  unlockAudio();
+  if (camera.running) { stopCamera(); return; }
+  setScanState(t(lang, 'cameraStarting'));
+  try {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new Error('getUserMedia unsupported');
+    camera.stream = await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+    });
+  } catch (error) {
+    setScanState(t(lang, 'cameraDenied', error.name || error.message));
+    return;
+  }
+  camera.track = camera.stream.getVideoTracks()[0];
+  const video = $('video');
+  video.srcObject = camera.stream;
+  try { await video.play(); } catch { /* autoplay of a muted stream is allowed */ }
+  const caps = camera.track.getCapabilities ? camera.track.getCapabilities() : {};
+  $('torch-btn').hidden = !caps.torch;
+  camera.running = true;
+  camera.started = camera.lastFound = nowMs();
+  $('scan-btn').textContent = t(lang, 'stop');
+  $('scan-btn').dataset.t = 'stop';
+  setScanState(t(lang, 'scanning'));
+  scanLoop();
+}
+
+function stopCamera() {
+  camera.running = false;
+  if (camera.stream) for (const track of camera.stream.getTracks()) track.stop();
+  camera.stream = camera.track = null;
+  $('video').srcObject = null;
+  $('torch-btn').hidden = true;
+  $('scan-hint').hidden = true;
+  $('scan-btn').dataset.t = 'scan';
+  $('scan-btn').textContent = t(lang, 'scan');
+  setScanState(t(lang, 'cameraOff'));
+}
+
+async function toggleTorch() {
+  if (!camera.track) return;
+  camera.torch = !camera.torch;
+  try {
+    await camera.track.applyConstraints({ advanced: [{ torch: camera.torch }] });
+  } catch {
+    camera.torch = false;
+  }
+  $('torch-btn').setAttribute('aria-pressed', String(camera.torch));
+}
+
+const nextFrame = (video) => new Promise((resolve) => {
+  if (video.requestVideoFrameCallback) {
+    const timer = setTimeout(resolve, 200);
+    video.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(); });
+  } else setTimeout(resolve, 40);
+});
+
+async function scanLoop() {
+  const video = $('video');
+  while (camera.running) {
+    await nextFrame(video);
+    if (!camera.running) break;
+    const waitingForTube = view.shown && view.shown.awaitingTube;
+    if ((view.shown && !waitingForTube) || handling || video.readyState < 2 || !video.videoWidth) continue;
+    const k = Math.min(1, 1280 / Math.max(video.videoWidth, video.videoHeight));
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(video, k < 1 ? { resizeWidth: Math.round(video.videoWidth * k), resizeHeight: Math.round(video.videoHeight * k) } : {});
+    } catch { continue; }
+    const result = await workerCall({ kind: 'frame', bitmap }, [bitmap]);
+    if (!camera.running) break;
+    if (result.texts && result.texts.length) {
+      camera.lastFound = nowMs();
+      $('scan-hint').hidden = true;
+      await handleText(result.texts[0], 'camera');
+    } else if (nowMs() - camera.lastFound > HINT_AFTER_MS && !view.shown) {
+      $('scan-hint').textContent = t(lang, 'hint');
+      $('scan-hint').hidden = false;
+    }
+  }
+}
+
+// ---------- photo and paste ----------
+
+async function scanPhoto(file) {
+  unlockAudio();
+  say('scan-msg', '');
+  if (!file) return;
+  const result = await workerCall({ kind: 'file', blob: file });
+  if (result.error) {
+    $('scan-msg').dataset.code = result.error.code;
+    say('scan-msg', scanErrorText(result.error));
+    return;
+  }
+  $('scan-msg').dataset.code = 'found';
+  await handleText(result.texts[0], 'photo');
+}
+
+async function checkPasted() {
+  unlockAudio();
+  say('scan-msg', '');
+  const text = $('paste').value;
+  const kind = classify(text);
+  if (kind.kind === 'refused' && kind.code === 'empty') {
+    say('scan-msg', t(lang, 'r_empty'));
+    return;
+  }
+  await handleText(text, 'paste');
+  $('paste').value = '';
+}
+
+// ---------- one text, from any source ----------
+
+let handling = false;
+
+async function handleText(raw, source) {
+  if (handling) return;
+  handling = true;
+  try {
+    const input = classify(raw);
+    if (view.shown) {
+      // Registration: the text scanned after an accepted person is their tube.
+      if (view.shown.awaitingTube && input.kind === 'other') await linkTube(input.text);
+      return;
+    }
+    if (source === 'camera' && raw === view.lastText && nowMs() - view.lastDismissed < SAME_CODE_PAUSE_MS) return;
+    if (input.kind === 'trustList') {
+      offerTrustList(new TextEncoder().encode(input.text));
+      view.lastText = raw;
+      view.lastDismissed = nowMs();
+      return;
+    }
+    await decide(input, raw);
+  } finally {
+    handling = false;
+  }
+}
+
+async function decide(input, raw) {
+  if (log.stopped) { showStopped(log.stopped); return; }
+  const now = nowMs();
+  let verdict;
+  if (input.kind === 'refused') verdict = { valid: false, code: input.code, reason: null, warnings: [], credential: null };
+  else if (!provisioning.trust) verdict = { valid: false, code: 'no_trust', reason: null, warnings: [], credential: null };
+  else verdict = provisioning.trust.verify(input.text, now / 1000, policy());
+  const extra = [];
+  const jump = clockJump(now, await log.lastScanTime());
+  if (jump) extra.push(jump);
+  for (const w of verdict.warnings) if (w.code === 'trust_list_stale' && provisioning.trust) w.age = now / 1000 - provisioning.trust.issuedAt;
+  let record;
+  try {
+    // Committed before anything is shown: a crash after this loses nothing.
+    record = await log.record(verdict, { mode: settings.mode, nowMs: now, station: settings.station });
+  } catch (error) {
+    showStopped(error);
+    return;
+  }
+  showVerdict(input.text || raw, verdict, present(lang, verdict, extra), record);
+  refreshLog();
+}
+
+// ---------- verdict screen ----------
+
+function showVerdict(text, verdict, p, record) {
+  const el = $('verdict');
+  el.dataset.tone = p.tone;
+  el.dataset.code = verdict.valid ? 'valid' : verdict.code;
+  $('v-icon').textContent = p.icon;
+  $('v-headline').textContent = p.headline;
+  $('v-reason').textContent = p.reason;
+  $('v-detail').textContent = !verdict.valid && verdict.reason && verdict.code === 'malformed' ? verdict.reason : '';
+  $('v-name').textContent = p.name ?? '—';
+  $('v-issuer').textContent = p.issuer ?? '—';
+  $('v-until').textContent = p.until ? p.until.toLocaleString(lang) : '—';
+  const list = $('v-warnings');
+  list.replaceChildren(...p.warnings.map((w) => Object.assign(document.createElement('li'), { textContent: w })));
+  $('v-id').value = '';
+  $('v-id-result').textContent = '';
+  $('v-id-wrap').hidden = !verdict.credential;
+  const awaitingTube = settings.mode === 'registration' && p.accepted;
+  $('v-tube-wrap').hidden = !awaitingTube;
+  $('v-tube').value = '';
+  $('v-tube-msg').textContent = awaitingTube ? t(lang, 'tubeNeeded') : '';
+  view.shown = { text, verdict, record, accepted: p.accepted, awaitingTube };
+  el.hidden = false;
+  feedback(p);
+  if (awaitingTube) $('v-tube').focus(); else $('v-next').focus();
+  clearTimeout(view.autoTimer);
+  if (!awaitingTube && settings.autoNext > 0) view.autoTimer = setTimeout(dismiss, settings.autoNext * 1000);
+}
+
+function dismiss() {
+  clearTimeout(view.autoTimer);
+  if (!view.shown) return;
+  view.lastText = view.shown.text;
+  view.lastDismissed = nowMs();
+  view.shown = null;
+  $('verdict').hidden = true;
+  camera.lastFound = nowMs();
+  (camera.running ? $('scan-btn') : $('paste')).focus();
+}
+
+async function linkTube(raw) {
+  const tube = String(raw || '').trim();
+  if (!view.shown || !view.shown.awaitingTube || !tube) return;
+  try {
+    view.shown.record = await log.attachTube(view.shown.record, tube);
+  } catch (error) {
+    showStopped(error);
+    return;
+  }
+  view.shown.awaitingTube = false;
+  $('v-tube-msg').textContent = t(lang, 'tubeSaved', tube);
+  $('v-tube-msg').dataset.tube = tube;
+  refreshLog();
+  if (settings.autoNext > 0) view.autoTimer = setTimeout(dismiss, settings.autoNext * 1000);
+}
+
+function checkIdNumber() {
+  const number = $('v-id').value.trim();
+  const out = $('v-id-result');
+  if (!number || !view.shown) { out.textContent = ''; delete out.dataset.match; return; }
+  let match = false;
+  try { match = cw.idNumberMatches(view.shown.text, number); } catch { match = false; }
+  out.dataset.match = String(match);
+  out.textContent = t(lang, match ? 'idMatch' : 'idNoMatch');
+}
+
+// ---------- sound and vibration ----------
+
+let audio = null;
+function unlockAudio() {
+  if (audio || !settings.sound) return;
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (Ctx) { try { audio = new Ctx(); } catch { audio = null; } }
+}
+
+function beep(freq, ms, at = 0) {
+  if (!audio) return;
+  const start = audio.currentTime + at;
+  const osc = audio.createOscillator();
+  const gain = audio.createGain();
+  osc.frequency.value = freq;
+  gain.gain.setValueAtTime(0.0001, start);
+  gain.gain.exponentialRampToValueAtTime(0.3, start + 0.01);
+  gain.gain.exponentialRampToValueAtTime(0.0001, start + ms / 1000);
+  osc.connect(gain).connect(audio.destination);
+  osc.start(start);
+  osc.stop(start + ms / 1000 + 0.02);
+}
+
+function feedback(p) {
+  if (!settings.sound) return;
+  if (p.tone === 'ok') { beep(1760, 120); navigator.vibrate?.(60); }
+  else if (p.tone === 'warn') { beep(880, 120); beep(880, 120, 0.18); navigator.vibrate?.([60, 80, 60]); }
+  else { beep(220, 450); navigator.vibrate?.([250, 100, 250]); }
+}
+
+// ---------- log ----------
+
+function showStopped(error) {
+  const el = $('stopped');
+  el.textContent = error.code === 'log_full' ? t(lang, 'logFull') : t(lang, 'logBroken', error.message);
+  el.dataset.code = error.code || 'log_unavailable';
+  el.hidden = false;
+  $('check-btn').disabled = true;
+  $('photo-input').disabled = true;
+  $('log-panel').open = true;
+}
+
+function clearStopped() {
+  $('stopped').hidden = true;
+  $('check-btn').disabled = false;
+  $('photo-input').disabled = false;
+}
+
+async function refreshLog() {
+  if (!log) return;
+  try {
+    const s = await log.summary(nowMs());
+    $('log-summary').textContent = t(lang, 'logSummary', s.total, s.unexported, s.hourValid, s.hourRefused);
+    $('log-summary').dataset.total = s.total;
+  } catch { /* shown again on the next change */ }
+}
+
+async function exportLog(format) {
+  try {
+    const out = await log.export(format, { onlyNew: $('export-new').checked, nowMs: nowMs() });
+    const url = URL.createObjectURL(new Blob([out.text], { type: out.mime }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: out.filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    say('log-msg', t(lang, 'exportedN', out.count, out.batch));
+  } catch (error) {
+    if (error.code) showStopped(error); else say('log-msg', error.message);
+  }
+  refreshLog();
+}
+
+async function clearExported() {
+  try {
+    const n = await log.clearExported();
+    say('log-msg', t(lang, 'clearedN', n));
+    if ($('stopped').hidden === false) { clearStopped(); say('log-msg', `${t(lang, 'clearedN', n)} · ${t(lang, 'logResume')}`); }
+  } catch (error) {
+    say('log-msg', error.message);
+  }
+  refreshLog();
+}
+
+// ---------- settings ----------
+
+function bindSettings() {
+  $('set-mode').value = settings.mode;
+  $('set-station').value = settings.station;
+  $('set-auto').value = settings.autoNext;
+  $('set-stale').value = settings.staleHours;
+  $('set-sound').checked = settings.sound;
+  $('set-mode').addEventListener('change', (e) => { settings.mode = e.target.value === 'registration' ? 'registration' : 'tally'; saveSettings(); });
+  $('set-station').addEventListener('change', (e) => { settings.station = e.target.value.trim(); saveSettings(); });
+  $('set-auto').addEventListener('change', (e) => { settings.autoNext = Math.max(0, Math.min(60, Number(e.target.value) || 0)); saveSettings(); });
+  $('set-stale').addEventListener('change', (e) => { settings.staleHours = Math.max(1, Math.min(720, Number(e.target.value) || 24)); saveSettings(); renderTrust(); });
+  $('set-sound').addEventListener('change', (e) => { settings.sound = e.target.checked; saveSettings(); });
+  $('lang').addEventListener('change', (e) => { lang = e.target.value; settings.lang = lang; saveSettings(); applyLanguage(); });
+}
+
+// ---------- start ----------
+
+async function main() {
+  bindSettings();
+  applyLanguage();
+  $('scan-btn').addEventListener('click', startCamera);
+  $('torch-btn').addEventListener('click', toggleTorch);
+  $('photo-input').addEventListener('change', (e) => { const f = e.target.files[0]; e.target.value = ''; scanPhoto(f); });
+  $('check-btn').addEventListener('click', checkPasted);
+  $('paste').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); checkPasted(); } });
+  $('v-next').addEventListener('click', dismiss);
+  $('v-id').addEventListener('input', checkIdNumber);
+  $('v-tube-save').addEventListener('click', () => linkTube($('v-tube').value));
+  $('v-tube').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); linkTube($('v-tube').value); } });
+  $('export-csv').addEventListener('click', () => exportLog('csv'));
+  $('export-jsonl').addEventListener('click', () => exportLog('jsonl'));
+  $('clear-exported').addEventListener('click', clearExported);
+  $('trust-file').addEventListener('change', async (e) => {
+    const f = e.target.files[0];
+    e.target.value = '';
+    if (f) offerTrustList(new Uint8Array(await f.arrayBuffer()));
+  });
+  window.addEventListener('hashchange', () => {
+    const fragment = trustListFromFragment(location.hash);
+    if (fragment) { offerTrustList(new TextEncoder().encode(fragment)); history.replaceState(null, '', location.pathname); }
+  });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && view.shown) dismiss(); });
+
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => {});
+  await init();
+  startWorker();
+  log = new CheckpointLog(idbBackend(indexedDB));
+  await provision();
+  await refreshLog();
+  setInterval(renderTrust, 60_000);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => {
+  document.body.dataset.ready = 'error';
+  const el = $('config-msg');
+  el.textContent = String(error && error.message ? error.message : error);
+  el.hidden = false;
+});
