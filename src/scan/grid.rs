@@ -254,10 +254,10 @@ pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
             }
         }
     }
-    let br = Pt {
-        x: tr.x + bl.x - tl.x,
-        y: tr.y + bl.y - tl.y,
-    };
+    // Without an alignment pattern the fourth corner is a guess (the
+    // parallelogram's); under perspective it is off, so nearby guesses are
+    // tried too (Reed–Solomon tells the right one).
+    let ms = (c.tl.module + c.tr.module + c.bl.module) / 3.0;
     let src = [
         src_base[0],
         src_base[1],
@@ -267,11 +267,30 @@ pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
             y: s - 3.5,
         },
     ];
-    if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
-        out.push(sample(img, &h, size));
+    for (dx, dy) in JITTER {
+        let br = Pt {
+            x: tr.x + bl.x - tl.x + dx * ms,
+            y: tr.y + bl.y - tl.y + dy * ms,
+        };
+        if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
+            out.push(sample(img, &h, size));
+        }
     }
     out
 }
+
+/// Offsets (in modules) of the guessed fourth corner, nearest first.
+const JITTER: [(f32, f32); 9] = [
+    (0.0, 0.0),
+    (1.0, 0.0),
+    (-1.0, 0.0),
+    (0.0, 1.0),
+    (0.0, -1.0),
+    (1.0, 1.0),
+    (-1.0, -1.0),
+    (1.0, -1.0),
+    (-1.0, 1.0),
+];
 
 fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
     let mut modules = vec![false; size * size];

@@ -93,13 +93,16 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     if cfg!(feature = "rqrr-baseline") {
         return baseline::decode(width, height, luma);
     }
-    let mut bits = binarize::binarize(width, height, luma, 8);
     let mut seen = false;
-    for inverted in [false, true] {
-        if inverted {
-            bits.invert();
-        }
-        let texts = read_codes(&bits, &mut seen);
+    let texts = read_image(width, height, luma, &mut seen);
+    if !texts.is_empty() {
+        return Ok(texts);
+    }
+    // Second pass for small or blurred codes: the image at twice the scale
+    // (bilinear), so runs of one to three pixels become measurable.
+    if pixels <= UPSCALE_MAX_PIXELS {
+        let (w2, h2, big) = upscale2(width, height, luma);
+        let texts = read_image(w2, h2, &big, &mut seen);
         if !texts.is_empty() {
             return Ok(texts);
         }
@@ -109,6 +112,46 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     } else {
         ScanError::NotFound
     })
+}
+
+/// Images up to this size get the second, upscaled pass.
+const UPSCALE_MAX_PIXELS: usize = 1280 * 720;
+
+/// Reads dark-on-light codes, then light-on-dark ones.
+fn read_image(width: usize, height: usize, luma: &[u8], seen: &mut bool) -> Vec<String> {
+    let mut bits = binarize::binarize(width, height, luma, 8);
+    for inverted in [false, true] {
+        if inverted {
+            bits.invert();
+        }
+        let texts = read_codes(&bits, seen);
+        if !texts.is_empty() {
+            return texts;
+        }
+    }
+    Vec::new()
+}
+
+/// The image at twice its width and height, bilinear.
+fn upscale2(width: usize, height: usize, luma: &[u8]) -> (usize, usize, Vec<u8>) {
+    let (w2, h2) = (width * 2, height * 2);
+    let mut out = vec![0u8; w2 * h2];
+    for y in 0..h2 {
+        // Source position of this pixel's centre: (y + 0.5) / 2 − 0.5, in quarters.
+        let sy = (y as isize * 2 - 1).max(0) as usize;
+        let (y0, fy) = ((sy / 4).min(height - 1), (sy % 4) as u32);
+        let y1 = (y0 + 1).min(height - 1);
+        for x in 0..w2 {
+            let sx = (x as isize * 2 - 1).max(0) as usize;
+            let (x0, fx) = ((sx / 4).min(width - 1), (sx % 4) as u32);
+            let x1 = (x0 + 1).min(width - 1);
+            let p = |xx: usize, yy: usize| u32::from(luma[yy * width + xx]);
+            let top = p(x0, y0) * (4 - fx) + p(x1, y0) * fx;
+            let bottom = p(x0, y1) * (4 - fx) + p(x1, y1) * fx;
+            out[y * w2 + x] = ((top * (4 - fy) + bottom * fy + 8) / 16) as u8;
+        }
+    }
+    (w2, h2, out)
 }
 
 /// At most this many finder triples are tried in one image.

@@ -88,13 +88,12 @@ const ZXING: [(&str, [usize; 4]); 3] = [
     ("qrcode-3", [38, 39, 36, 39]),
 ];
 
-/// The floors this reader must keep: at or above ZXing's on qrcode-1 and
-/// qrcode-3; on qrcode-2 one short at 0° and 270° (31/30/31/30 against
-/// 32/30/31/31).
+/// The floors this reader must keep: what it reads today, at or above
+/// ZXing's counts everywhere.
 const FLOOR: [(&str, [usize; 4]); 3] = [
     ("qrcode-1", [20, 20, 20, 20]),
-    ("qrcode-2", [31, 30, 31, 30]),
-    ("qrcode-3", [39, 39, 39, 39]),
+    ("qrcode-2", [32, 32, 32, 32]),
+    ("qrcode-3", [42, 40, 42, 40]),
 ];
 
 #[test]
@@ -108,6 +107,7 @@ fn reads_zxing_photo_sets() {
             counts[0], counts[1], counts[2], counts[3]
         );
         for r in 0..4 {
+            assert!(floor[r] >= zxing[r], "the floor is never below ZXing's");
             if counts[r] < floor[r] {
                 failures.push(format!(
                     "{set} at {}°: {} < {}",
