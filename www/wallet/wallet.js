@@ -652,7 +652,9 @@ async function registerWorker() {
     return;
   }
   try {
-    await navigator.serviceWorker.register('sw.js', { scope: './' });
+    const registration = await navigator.serviceWorker.register('sw.js', { scope: './' });
+    // Some web-views answer without registering anything (and would never be ready).
+    if (!registration) throw new Error('no registration');
     await navigator.serviceWorker.ready;
     offlineState = 'ready';
   } catch {
