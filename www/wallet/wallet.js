@@ -608,6 +608,14 @@ async function startCamera() {
 /** Fetches a newer credential for each entry when the deployment offers one (config.refreshUrl). */
 async function refreshCredentials() {
   if (!config || !config.refreshUrl || !trust) return;
+  // Forget the timing of credentials no longer in the wallet.
+  const all = readJson(KEY.refresh) || {};
+  const live = new Set(wallet.entries().map((e) => `credential:${e.credential.id}`));
+  const stale = Object.keys(all).filter((k) => k.startsWith('credential:') && !live.has(k));
+  if (stale.length) {
+    for (const k of stale) delete all[k];
+    writeJson(KEY.refresh, all);
+  }
   for (const entry of wallet.entries()) {
     const c = entry.credential;
     const url = new URL(config.refreshUrl.replace('{id}', encodeURIComponent(c.id)), CONFIG_URL);
@@ -628,7 +636,14 @@ async function refreshCredentials() {
       wallet.moveEntry(wallet.entries().length - 1, index);
       wallet.remove(index + 1);
     });
-    if (ok) say('refreshed', { label: entry.label });
+    if (ok) {
+      // The new credential was just fetched: its own refresh waits a full interval.
+      const all = readJson(KEY.refresh) || {};
+      delete all[`credential:${c.id}`];
+      all[`credential:${v.credential.id}`] = backoff.afterAttempt(backoff.initialState(), { ok: true }, Date.now(), Math.random);
+      writeJson(KEY.refresh, all);
+      say('refreshed', { label: entry.label });
+    }
   }
 }
 

@@ -1,0 +1,76 @@
+// Refresh: when the deployment's config.json names a refreshUrl, the wallet
+// fetches a newer credential in the background, replaces the old one in place,
+// and after a failure waits (backoff) instead of asking again on every load.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, cw } from './harness.mjs';
+
+let issuer;
+let site;
+let browser;
+let core;
+
+before(async () => {
+  issuer = makeIssuer();
+  site = await servePages(issuer);
+  browser = await launchBrowser();
+  core = await import(join(ROOT, 'www/pkg/core/codewallet.js'));
+  core.initSync({ module: readFileSync(join(ROOT, 'www/pkg/core/codewallet_bg.wasm')) });
+  const configPath = join(site.dir, 'demo-data/config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  writeFileSync(configPath, JSON.stringify({ ...config, refreshUrl: 'refresh/{id}.txt' }));
+  mkdirSync(join(site.dir, 'demo-data/refresh'));
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.cleanup();
+  issuer?.cleanup();
+});
+
+test('a newer credential is fetched and replaces the old one in place; failures back off', async () => {
+  const old = issuer.credentials.valid;
+  const oldId = core.decodeCredential(old).id;
+  const fresh = cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC', '--name', '张三丰',
+    '--id-number', '11010519491231002X', '--status', 'green', '--now', String(issuer.now + 2)).trim();
+  assert.ok(core.decodeCredential(fresh).expiresAt > core.decodeCredential(old).expiresAt);
+  writeFileSync(join(site.dir, `demo-data/refresh/${oldId}.txt`), `${fresh}\n`);
+
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    // Yellow first (no refresh file: 404, a failure), then the valid one.
+    await page.goto(`${site.url}/wallet/#${encodeURIComponent(issuer.credentials.yellow)}`);
+    await page.waitForSelector('#qr svg');
+    await page.goto('about:blank');
+    const requests = recordRequests(page);
+    await page.goto(`${site.url}/wallet/#${encodeURIComponent(old)}`);
+    await page.waitForSelector('#message[data-code="refreshed"]');
+    assert.ok(requests.some((u) => u.endsWith(`/demo-data/refresh/${oldId}.txt`)), requests.join('\n'));
+    assert.equal(await page.getAttribute('#qr', 'data-text'), fresh);
+    assert.equal(await page.textContent('#who'), '张*丰');
+    assert.deepEqual(await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.textContent)), ['Me', '张*丰']);
+    const stored = await page.evaluate(() => localStorage.getItem('codewallet.wallet'));
+    assert.ok(stored.includes(fresh) && !stored.includes(old));
+
+    // The 404 for yellow was remembered as a failure with a wait.
+    const state = await page.evaluate(() => JSON.parse(localStorage.getItem('codewallet.refresh')));
+    const yellowId = core.decodeCredential(issuer.credentials.yellow).id;
+    const s = state[`credential:${yellowId}`];
+    assert.equal(s.failures, 1);
+    assert.ok(s.notBefore >= s.lastAttempt + 60e3);
+
+    // Reloading asks for nothing: every refresh is inside its interval.
+    await page.goto('about:blank');
+    const again = recordRequests(page);
+    await page.goto(`${site.url}/wallet/`);
+    await page.waitForSelector('#qr svg');
+    await page.waitForTimeout(1000);
+    assert.deepEqual(again.filter((u) => u.includes('/demo-data/')), []);
+  } finally {
+    await context.close();
+  }
+});
