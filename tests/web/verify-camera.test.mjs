@@ -1,0 +1,83 @@
+// The verifier end to end through a real camera stream: Chromium's fake
+// camera plays a Y4M video of a credential's QR code, the page decodes frames
+// in its worker and shows the verdict, with the network cut and no request made.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeIssuer, servePages, launchBrowser, recordRequests } from './harness.mjs';
+import { qrImage, writeY4m, openVerifier, goOffline, readVerdict } from './verify-util.mjs';
+
+let issuer;
+let videos;
+before(() => {
+  issuer = makeIssuer();
+  videos = mkdtempSync(join(tmpdir(), 'cw-y4m-'));
+});
+after(() => {
+  issuer.cleanup();
+  rmSync(videos, { recursive: true, force: true });
+});
+
+/** Scans `kind`'s credential through the fake camera, offline; returns the verdict and the requests made. */
+async function scanWithCamera(kind) {
+  const video = join(videos, `${kind}.y4m`);
+  writeY4m(video, await qrImage(issuer.credentials[kind]));
+  const site = await servePages(issuer);
+  const browser = await launchBrowser({ fakeVideo: video });
+  try {
+    const context = await browser.newContext();
+    await context.grantPermissions(['camera'], { origin: site.url });
+    const page = await openVerifier(context, site);
+    await goOffline(context, page, site);
+    const requests = recordRequests(page);
+    await page.click('#scan-btn');
+    const verdict = await readVerdict(page);
+    const log = await page.textContent('#log-summary');
+    return { verdict, requests, log };
+  } finally {
+    await browser.close();
+    await site.cleanup();
+  }
+}
+
+test('camera: a valid credential shows VALID, green, with the masked name', async () => {
+  const { verdict, requests, log } = await scanWithCamera('valid');
+  assert.equal(verdict.code, 'valid');
+  assert.equal(verdict.tone, 'ok');
+  assert.equal(verdict.icon, '✓');
+  assert.equal(verdict.headline, 'VALID');
+  assert.equal(verdict.name, '张*丰');
+  assert.deepEqual(requests, [], 'no request while scanning and verifying');
+  assert.match(log, /^1 records/);
+});
+
+test('camera: an expired credential is refused with how long ago', async () => {
+  const { verdict, requests } = await scanWithCamera('expired');
+  assert.equal(verdict.code, 'expired');
+  assert.equal(verdict.tone, 'bad');
+  assert.equal(verdict.icon, '✗');
+  assert.equal(verdict.headline, 'NOT VALID');
+  assert.match(verdict.reason, /^Expired \d+ (h|d) ago$/);
+  assert.deepEqual(requests, []);
+});
+
+test('camera: a revoked credential is refused as revoked', async () => {
+  const { verdict, requests } = await scanWithCamera('revoked');
+  assert.equal(verdict.code, 'revoked');
+  assert.equal(verdict.reason, 'Revoked by the issuer');
+  assert.deepEqual(requests, []);
+});
+
+test('camera: a forged signature and an unknown signer are refused, each with its reason', async () => {
+  const tampered = await scanWithCamera('tampered');
+  assert.equal(tampered.verdict.code, 'invalid_signature');
+  assert.equal(tampered.verdict.reason, 'Forged or altered: the signature is invalid');
+  assert.deepEqual(tampered.requests, []);
+  const rogue = await scanWithCamera('forged');
+  assert.equal(rogue.verdict.code, 'unknown_issuer');
+  assert.equal(rogue.verdict.reason, 'Unknown issuer: not in the trust list');
+  assert.deepEqual(rogue.requests, []);
+});
