@@ -22,7 +22,7 @@ export function fromBase64(text) {
 export function trustListFromFragment(hash) {
   if (!hash) return null;
   let h = hash.startsWith('#') ? hash.slice(1) : hash;
-  try { h = decodeURIComponent(h); } catch { return null; }
+  try { h = decodeURIComponent(h); } catch { /* a bare % of Base45: take it as it is */ }
   return h.startsWith('CWL1:') ? h : null;
 }
 

@@ -1,0 +1,144 @@
+// Provisioning the verifier without a network: trust lists from a file, a
+// link and pasted text; no rollback; stale and expired lists warned; a
+// configuration that changes the pinned root key refused; clock jumps
+// detected; Chinese, and a 360-px screen.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeIssuer, servePages, launchBrowser, cw, DAY } from './harness.mjs';
+import { openVerifier, goOffline, pasteAndRead, nextPerson } from './verify-util.mjs';
+
+async function withVerifier(issuerOptions, fn, contextOptions = {}) {
+  const issuer = makeIssuer(issuerOptions);
+  const site = await servePages(issuer);
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext(contextOptions);
+    const page = await openVerifier(context, site);
+    await fn({ issuer, site, context, page });
+  } finally {
+    await browser.close();
+    await site.cleanup();
+    issuer.cleanup();
+  }
+}
+
+const trustMessage = (page) => page.evaluate(() => {
+  const el = document.getElementById('trust-msg');
+  return { code: el.dataset.code, text: el.textContent };
+});
+
+test('trust list: a newer list is taken from a file, link or text; an older one is refused, also after reload', async () => {
+  await withVerifier({}, async ({ issuer, site, context, page }) => {
+    assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '1');
+    const seq2 = issuer.trustList(2, 'seq2.cwl');
+    const seq1 = issuer.trustList(1, 'seq1.cwl');
+    const seq3 = issuer.trustList(3, 'seq3.cwl');
+    await goOffline(context, page, site);
+
+    await page.setInputFiles('#trust-file', seq2);
+    assert.deepEqual(await trustMessage(page), { code: 'accepted', text: 'Trust list #2 accepted' });
+    assert.match(await page.textContent('#trust-info'), /^Trust list #2 · Demo CDC · signed \d+ s ago · 1 revoked$/);
+
+    await page.setInputFiles('#trust-file', seq1);
+    assert.deepEqual(await trustMessage(page), { code: 'rollback', text: 'Refused: trust list #1 is older than the loaded #2' });
+    assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '2');
+
+    // The accepted list survives a reload; the bundled #1 does not replace it.
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '2');
+
+    // Pasted (or scanned) CWL1 text goes through the same check.
+    await page.fill('#paste', readFileSync(`${seq1}.txt`, 'utf8').trim());
+    await page.click('#check-btn');
+    assert.equal((await trustMessage(page)).code, 'rollback');
+
+    // A link /verify/#CWL1:… provisions too.
+    await page.goto(`${page.url().split('#')[0]}#${encodeURIComponent(readFileSync(`${seq3}.txt`, 'utf8').trim())}`);
+    await page.waitForFunction(() => document.getElementById('trust-info').dataset.sequence === '3');
+    assert.deepEqual(await trustMessage(page), { code: 'accepted', text: 'Trust list #3 accepted' });
+    assert.ok(!page.url().includes('CWL1'), 'the fragment is cleared');
+
+    // A list signed by another root is refused.
+    const other = makeIssuer();
+    try {
+      await page.setInputFiles('#trust-file', other.trustListPath);
+      const refused = await trustMessage(page);
+      assert.equal(refused.code, 'wrong_root');
+      assert.match(refused.text, /^Refused trust list: /);
+    } finally {
+      other.cleanup();
+    }
+    assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '3');
+  });
+});
+
+test('trust list: stale after 24 h and expired lists are warned on screen and in the verdict', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await withVerifier({ now: now - 2 * DAY }, async ({ issuer, page }) => {
+    assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'stale');
+    assert.equal(await page.textContent('#trust-warn'), 'Stale: older than 24 h. Update when online.');
+    assert.match(await page.textContent('#trust-info'), /signed 2 d ago/);
+    const v = await pasteAndRead(page, cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC',
+      '--name', 'Wang Fang', '--id-number', 'A1', '--status', 'green').trim());
+    assert.equal(v.code, 'valid');
+    assert.equal(v.icon, '!');
+    assert.deepEqual(v.warnings, ['Trust list is 2 d old: update it when online']);
+    await nextPerson(page);
+  });
+  await withVerifier({ now: now - 3 * DAY, validForHours: 24 }, async ({ page }) => {
+    assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'expired');
+    assert.match(await page.textContent('#trust-warn'), /^EXPIRED 2 d ago\. Update it\.$/);
+  });
+});
+
+test('config: a configuration that changes the pinned root key is refused', async () => {
+  await withVerifier({}, async ({ site, page }) => {
+    const configPath = join(site.dir, 'demo-data/config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    writeFileSync(configPath, JSON.stringify({ ...config, rootPublicKey: 'ab'.repeat(32) }));
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    assert.equal(await page.isVisible('#config-msg'), true);
+    assert.match(await page.textContent('#config-msg'), /changes the pinned root key/);
+    assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '1');
+  });
+});
+
+test('clock: a clock that jumps back between scans is reported; the core\'s clock warnings are shown', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await withVerifier({ now: now - 6 * 3600 }, async ({ issuer, page }) => {
+    assert.deepEqual((await pasteAndRead(page, issuer.credentials.valid)).warnings, []);
+    await nextPerson(page);
+    await page.evaluate(() => { const real = Date.now; Date.now = () => real() - 2 * 3600_000; });
+    const v = await pasteAndRead(page, issuer.credentials.valid);
+    assert.ok(v.warnings.includes('Device clock jumped back 2 h since the last scan: check the time'), v.warnings.join());
+    assert.equal(v.icon, '!');
+    await nextPerson(page);
+    // Before the trust list was signed: the core says the clock is wrong.
+    await page.evaluate(() => { Date.now = () => 1_000_000_000_000; });
+    const early = await pasteAndRead(page, issuer.credentials.valid);
+    assert.ok(early.warnings.includes('Device clock is wrong: earlier than the trust list was signed'), early.warnings.join());
+    await nextPerson(page);
+  });
+});
+
+test('language and screen: Chinese from the browser, English by the switch, fits 360 px', async () => {
+  await withVerifier({}, async ({ issuer, page }) => {
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    assert.equal(await page.textContent('#scan-btn'), '扫码');
+    const v = await pasteAndRead(page, issuer.credentials.expired);
+    assert.equal(v.headline, '无效');
+    assert.match(v.reason, /^已过期 \d+ (小时|天)$/);
+    assert.equal(await page.getAttribute('.verdict-body', 'aria-live'), 'assertive');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `page is ${width} px wide`);
+    await nextPerson(page);
+    await page.selectOption('#lang', 'en');
+    assert.equal(await page.textContent('#scan-btn'), 'Scan');
+    assert.equal((await pasteAndRead(page, issuer.credentials.revoked)).headline, 'NOT VALID');
+  }, { locale: 'zh-CN', viewport: { width: 360, height: 640 } });
+});
