@@ -106,6 +106,16 @@ test('online reloads show the code with no request once the trust list is fresh'
     assert.deepEqual(requests, []);
     assert.equal(await page.getAttribute('#status', 'data-status'), 'yellow');
     assert.match(await page.textContent('#status'), /Yellow/);
+
+    // The paper code: QR between 35 and 60 mm, with the label, masked name and
+    // validity, and none of the controls.
+    await page.emulateMedia({ media: 'print' });
+    const mm = (px) => (px * 25.4) / 96;
+    const qr = await page.locator('#qr svg').boundingBox();
+    assert.ok(mm(qr.width) >= 35 && mm(qr.width) <= 60, `${mm(qr.width)} mm`);
+    assert.equal(Math.round(qr.width), Math.round(qr.height));
+    for (const id of ['#who', '#name', '#until', '#status']) assert.equal(await page.isVisible(id), true, id);
+    for (const id of ['#add', '#manage', '#print', '#countdown', '.bar']) assert.equal(await page.isVisible(id), false, id);
   } finally {
     await context.close();
     await site.cleanup();
