@@ -237,6 +237,7 @@ export function idbBackend(indexedDB, name = 'cw-verify-log') {
         for (const k of del) records.delete(k);
         for (const [k, v] of Object.entries(meta)) tx.objectStore('meta').put(v, k);
       } catch (error) {
+        done.catch(() => {}); // the abort below rejects it; the caller gets `error`
         try { tx.abort(); } catch { /* already finished */ }
         throw error;
       }
