@@ -12,6 +12,7 @@ import { webcrypto } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from '../../tests/web/harness.mjs';
+import { loadWithRetry } from '../../tests/web/verify-util.mjs';
 
 const ROUNDS = Math.max(5, Number(process.argv[2]) || 9);
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -80,10 +81,7 @@ try {
   page.on('response', async (r) => {
     try { if (r.ok() && r.url().startsWith(site.url)) loaded.set(new URL(r.url()).pathname, await r.body()); } catch { /* redirects have no body */ }
   });
-  // `codewallet serve` now and then leaves a request unread on a reused
-  // keep-alive connection; a second load gets through.
-  try { await page.goto(`${site.url}/verify/`, { timeout: 10_000 }); } catch { await page.goto(`${site.url}/verify/`); }
-  await page.waitForSelector('body[data-ready=true]');
+  await loadWithRetry(page, `${site.url}/verify/`);
   await page.waitForLoadState('networkidle');
   page.removeAllListeners('response');
   // What the service worker fetches for itself (the page does not see those requests).

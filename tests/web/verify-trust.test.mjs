@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeIssuer, servePages, launchBrowser, cw, DAY } from './harness.mjs';
-import { openVerifier, goOffline, pasteAndRead, nextPerson } from './verify-util.mjs';
+import { openVerifier, goOffline, pasteAndRead, nextPerson, loadWithRetry } from './verify-util.mjs';
 
 async function withVerifier(issuerOptions, fn, contextOptions = {}) {
   const issuer = makeIssuer(issuerOptions);
@@ -100,8 +100,7 @@ test('config: a configuration that changes the pinned root key is refused', asyn
     const configPath = join(site.dir, 'demo-data/config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
     writeFileSync(configPath, JSON.stringify({ ...config, rootPublicKey: 'ab'.repeat(32) }));
-    await page.reload();
-    await page.waitForSelector('body[data-ready=true]');
+    await loadWithRetry(page, page.url());
     assert.equal(await page.isVisible('#config-msg'), true);
     assert.match(await page.textContent('#config-msg'), /changes the pinned root key/);
     assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '1');

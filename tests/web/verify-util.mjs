@@ -75,6 +75,24 @@ export function writeHugePng(path, width, height) {
 }
 
 /**
+ * Loads `url` until the verifier is ready. `codewallet serve` now and then
+ * leaves a request unread on a reused keep-alive connection (about 1 load in
+ * 4 here: the request sits in the socket's receive queue); another load gets
+ * through. Tests of what the page does are not about that server.
+ */
+export async function loadWithRetry(page, url, attempts = 3) {
+  for (let i = 1; ; i++) {
+    try {
+      await page.goto(url, { timeout: 10_000 });
+      await page.waitForSelector('body[data-ready=true]', { timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (i >= attempts) throw error;
+    }
+  }
+}
+
+/**
  * Opens the verifier with settings (localStorage) set before it starts, waits
  * until it is ready and its service worker controls the page.
  */
@@ -84,14 +102,7 @@ export async function openVerifier(context, site, settings = { autoNext: 0 }) {
   }, JSON.stringify(settings));
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  // `codewallet serve` now and then leaves one module response pending on a
-  // reused keep-alive connection (seen as 1 load in 4 here); a second load gets it.
-  try {
-    await page.goto(`${site.url}/verify/`, { timeout: 10_000 });
-  } catch {
-    await page.goto(`${site.url}/verify/`);
-  }
-  await page.waitForSelector('body[data-ready=true]');
+  await loadWithRetry(page, `${site.url}/verify/`);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {
