@@ -7,7 +7,6 @@
 //! Times cross the boundary as seconds since the Unix epoch (`Date.now() / 1000`).
 
 use js_sys::{Function, Reflect, Uint8Array};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::verify::{Failure, Policy, Verdict, Warning};
@@ -22,10 +21,51 @@ fn js_error(code: &str, message: &str) -> JsValue {
     error.into()
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error("internal", &e.to_string()))
+/// Conversion of the views below to plain JavaScript objects, written out by
+/// hand: a generic serializer (serde) costs more wasm than the whole boundary.
+trait ToJs {
+    fn to_js_value(&self) -> JsValue;
+}
+
+fn to_js<T: ToJs>(value: &T) -> Result<JsValue, JsValue> {
+    Ok(value.to_js_value())
+}
+
+/// A plain object built field by field.
+struct Obj(js_sys::Object);
+
+impl Obj {
+    fn new() -> Obj {
+        Obj(js_sys::Object::new())
+    }
+
+    fn set(self, key: &str, value: impl Into<JsValue>) -> Obj {
+        // Defining a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&self.0, &key.into(), &value.into());
+        self
+    }
+
+    fn done(self) -> JsValue {
+        self.0.into()
+    }
+}
+
+/// Seconds and counts as JavaScript numbers (exact below 2^53).
+fn num(n: u64) -> JsValue {
+    JsValue::from(n as f64)
+}
+
+fn opt_str(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from)
+}
+
+impl<T: ToJs> ToJs for Vec<T> {
+    fn to_js_value(&self) -> JsValue {
+        self.iter()
+            .map(ToJs::to_js_value)
+            .collect::<js_sys::Array>()
+            .into()
+    }
 }
 
 fn seconds(now: f64) -> u64 {
@@ -37,8 +77,6 @@ fn seconds(now: f64) -> u64 {
 }
 
 /// The claims of a credential as JavaScript sees them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct CredentialView {
     issuer: String,
     id: String,
@@ -67,7 +105,6 @@ impl From<&Credential> for CredentialView {
     }
 }
 
-#[derive(Serialize)]
 struct Notice {
     code: &'static str,
     message: String,
@@ -83,7 +120,6 @@ impl From<&Warning> for Notice {
 }
 
 /// A verdict: `{valid, code, reason, seconds, warnings, credential}`.
-#[derive(Serialize)]
 struct VerdictView {
     valid: bool,
     /// Failure code, `null` when valid.
@@ -113,31 +149,48 @@ impl From<&Verdict> for VerdictView {
     }
 }
 
-/// Verification policy from JavaScript; missing fields keep their defaults.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct PolicyInput {
-    stale_after: Option<u64>,
-    refuse_expired_trust_list: Option<bool>,
-    clock_tolerance: Option<u64>,
-}
+/// Verification policy from JavaScript: `{staleAfter, refuseExpiredTrustList,
+/// clockTolerance}`; missing (or `null`) fields keep their defaults.
+struct PolicyInput;
 
 impl PolicyInput {
     fn from_js(value: JsValue) -> Result<Policy, JsValue> {
-        let input: PolicyInput = if value.is_undefined() || value.is_null() {
-            PolicyInput::default()
-        } else {
-            serde_wasm_bindgen::from_value(value)
-                .map_err(|e| js_error("bad_policy", &e.to_string()))?
+        let mut policy = Policy::default();
+        if value.is_undefined() || value.is_null() {
+            return Ok(policy);
+        }
+        if !value.is_object() {
+            return Err(js_error("bad_policy", "the policy must be an object"));
+        }
+        let field = |name: &str| {
+            Reflect::get(&value, &name.into())
+                .ok()
+                .filter(|v| !v.is_undefined() && !v.is_null())
         };
-        let d = Policy::default();
-        Ok(Policy {
-            stale_after: input.stale_after.unwrap_or(d.stale_after),
-            refuse_expired_trust_list: input
-                .refuse_expired_trust_list
-                .unwrap_or(d.refuse_expired_trust_list),
-            clock_tolerance: input.clock_tolerance.unwrap_or(d.clock_tolerance),
-        })
+        let secs = |name: &str| -> Result<Option<u64>, JsValue> {
+            match field(name) {
+                None => Ok(None),
+                Some(v) => match v.as_f64() {
+                    Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
+                    _ => Err(js_error(
+                        "bad_policy",
+                        &format!("{name} must be a whole number of seconds"),
+                    )),
+                },
+            }
+        };
+        if let Some(n) = secs("staleAfter")? {
+            policy.stale_after = n;
+        }
+        if let Some(n) = secs("clockTolerance")? {
+            policy.clock_tolerance = n;
+        }
+        if let Some(v) = field("refuseExpiredTrustList") {
+            policy.refuse_expired_trust_list = v.as_bool().ok_or_else(|| {
+                js_error("bad_policy", "refuseExpiredTrustList must be true or false")
+            })?;
+        }
+        Ok(policy)
     }
 }
 
@@ -353,15 +406,12 @@ pub struct JsWallet {
     load_problem: JsValue,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct LoadProblemView {
     skipped: usize,
     reason: String,
     backed_up: bool,
 }
 
-#[derive(Serialize)]
 struct EntryView<'a> {
     label: &'a str,
     text: &'a str,
@@ -473,5 +523,68 @@ impl JsWallet {
         self.wallet
             .remove(&mut self.storage, index)
             .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+}
+
+impl ToJs for CredentialView {
+    fn to_js_value(&self) -> JsValue {
+        Obj::new()
+            .set("issuer", self.issuer.as_str())
+            .set("id", self.id.as_str())
+            .set("issuedAt", num(self.issued_at))
+            .set("notBefore", num(self.not_before))
+            .set("expiresAt", num(self.expires_at))
+            .set("status", self.status)
+            .set("decidedAt", num(self.decided_at))
+            .set("displayName", self.display_name.as_str())
+            .set("hasHolderKey", self.has_holder_key)
+            .done()
+    }
+}
+
+impl ToJs for Notice {
+    fn to_js_value(&self) -> JsValue {
+        Obj::new()
+            .set("code", self.code)
+            .set("message", self.message.as_str())
+            .done()
+    }
+}
+
+impl ToJs for VerdictView {
+    fn to_js_value(&self) -> JsValue {
+        Obj::new()
+            .set("valid", self.valid)
+            .set("code", opt_str(self.code))
+            .set("reason", opt_str(self.reason.as_deref()))
+            .set("seconds", self.seconds.map_or(JsValue::NULL, num))
+            .set("warnings", self.warnings.to_js_value())
+            .set(
+                "credential",
+                self.credential
+                    .as_ref()
+                    .map_or(JsValue::NULL, ToJs::to_js_value),
+            )
+            .done()
+    }
+}
+
+impl ToJs for LoadProblemView {
+    fn to_js_value(&self) -> JsValue {
+        Obj::new()
+            .set("skipped", num(self.skipped as u64))
+            .set("reason", self.reason.as_str())
+            .set("backedUp", self.backed_up)
+            .done()
+    }
+}
+
+impl ToJs for EntryView<'_> {
+    fn to_js_value(&self) -> JsValue {
+        Obj::new()
+            .set("label", self.label)
+            .set("text", self.text)
+            .set("credential", self.credential.to_js_value())
+            .done()
     }
 }
