@@ -45,6 +45,8 @@ test('a newer credential is fetched and replaces the old one in place; failures 
     // Yellow first (no refresh file: 404, a failure), then the valid one.
     await page.goto(`${site.url}/wallet/#${encodeURIComponent(issuer.credentials.yellow)}`);
     await page.waitForSelector('#qr svg');
+    const yellowKey = `credential:${core.decodeCredential(issuer.credentials.yellow).id}`;
+    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('codewallet.refresh') || '{}')[k]?.failures === 1, yellowKey);
     await page.goto('about:blank');
     const requests = recordRequests(page);
     await page.goto(`${site.url}/wallet/#${encodeURIComponent(old)}`);
@@ -58,8 +60,7 @@ test('a newer credential is fetched and replaces the old one in place; failures 
 
     // The 404 for yellow was remembered as a failure with a wait.
     const state = await page.evaluate(() => JSON.parse(localStorage.getItem('codewallet.refresh')));
-    const yellowId = core.decodeCredential(issuer.credentials.yellow).id;
-    const s = state[`credential:${yellowId}`];
+    const s = state[yellowKey];
     assert.equal(s.failures, 1);
     assert.ok(s.notBefore >= s.lastAttempt + 60e3);
 
