@@ -181,3 +181,29 @@ test('at most twelve people; the thirteenth is refused with a message, duplicate
     await context.close();
   }
 });
+
+test('raw code text is taken as written: Base45 has its own % and spaces', async () => {
+  // A credential whose text holds '%' followed by two hex digits, which a
+  // percent-decoder would change.
+  let text = null;
+  for (let i = 0; i < 40 && !text; i++) {
+    const t = issue(`Percent Person ${i}`, 'green');
+    if (/%[0-9A-Fa-f]{2}/.test(t)) text = t;
+  }
+  assert.ok(text, 'no credential with %XX in 40 tries');
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${site.url}/wallet/`);
+    await page.waitForSelector('html[data-ready="true"]');
+    await paste(page, text, 'Raw');
+    await page.waitForSelector('#message[data-code="imported"]');
+    assert.equal(await page.getAttribute('#qr', 'data-text'), text);
+    // The same code as a link is percent-decoded once, not twice.
+    await page.goto('about:blank');
+    await page.goto(`${site.url}/wallet/#${encodeURIComponent(text)}`);
+    await page.waitForSelector('#message[data-code="err_duplicate"]');
+  } finally {
+    await context.close();
+  }
+});

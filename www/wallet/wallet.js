@@ -425,16 +425,25 @@ function change(fn) {
 
 // ---- import --------------------------------------------------------------
 
-/** The credential text inside pasted text, a link or a fragment; null if none. */
-export function extractCredential(input) {
+/**
+ * The credential text inside pasted text, a link or a fragment; null if none.
+ * Links and fragments are percent-decoded; raw text is not, since Base45 has
+ * '%' and ' ' of its own.
+ */
+export function extractCredential(input, isFragment = false) {
   let s = String(input || '').trim();
   const hash = s.indexOf('#');
-  if (hash >= 0) s = s.slice(hash + 1);
-  if (/^CW1(:|%3A)/i.test(s)) {
+  let encoded = isFragment;
+  if (hash >= 0) {
+    s = s.slice(hash + 1);
+    encoded = true;
+  }
+  if (/^CW1%3A/i.test(s)) encoded = true;
+  if (encoded) {
     try {
       s = decodeURIComponent(s);
     } catch {
-      // not percent-encoded: keep as written
+      // not percent-encoded after all: keep as written
     }
   }
   s = s.trim();
@@ -759,7 +768,7 @@ function wire() {
 }
 
 async function importFromFragment() {
-  const text = extractCredential(location.hash.slice(1));
+  const text = extractCredential(location.hash.slice(1), true);
   if (!location.hash || location.hash === '#') return;
   history.replaceState(null, '', location.pathname + location.search);
   if (text) await importText(text, '');
