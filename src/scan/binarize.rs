@@ -23,22 +23,17 @@ impl BitImage {
         }
         self.dark[y as usize * self.width + x as usize] != 0
     }
-
-    /// Same image with dark and light swapped (for light-on-dark codes).
-    pub fn invert(&mut self) {
-        for p in &mut self.dark {
-            *p ^= 1;
-        }
-    }
 }
 
 /// Below this spread between a block's darkest and lightest pixel the block
 /// is taken as flat.
 const MIN_CONTRAST: u32 = 24;
 
-/// Binarises `luma` (`width × height`, already checked) with `block`-pixel blocks.
-pub fn binarize(width: usize, height: usize, luma: &[u8], block: usize) -> BitImage {
+/// Binarises `luma` (`width × height`, already checked) with `block`-pixel
+/// blocks; `invert` reads the image as its negative (for light-on-dark codes).
+pub fn binarize(width: usize, height: usize, luma: &[u8], block: usize, invert: bool) -> BitImage {
     let block = block.max(2);
+    let flip = if invert { 255u8 } else { 0 };
     let bw = width.div_ceil(block);
     let bh = height.div_ceil(block);
     let mut black = vec![0u32; bw * bh];
@@ -49,7 +44,7 @@ pub fn binarize(width: usize, height: usize, luma: &[u8], block: usize) -> BitIm
             let (mut min, mut max, mut sum) = (255u32, 0u32, 0u32);
             for y in y0..y1 {
                 for &p in &luma[y * width + x0..y * width + x1] {
-                    let p = u32::from(p);
+                    let p = u32::from(p ^ flip);
                     sum += p;
                     min = min.min(p);
                     max = max.max(p);
@@ -93,7 +88,7 @@ pub fn binarize(width: usize, height: usize, luma: &[u8], block: usize) -> BitIm
             for y in y0..y1 {
                 let row = y * width;
                 for x in x0..x1 {
-                    dark[row + x] = u8::from(u32::from(luma[row + x]) <= threshold);
+                    dark[row + x] = u8::from(u32::from(luma[row + x] ^ flip) <= threshold);
                 }
             }
         }

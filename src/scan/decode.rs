@@ -50,6 +50,8 @@ const BLOCKS: [[u8; 40]; 4] = [
 pub enum GridError {
     /// The version information names another size: sample again at this one.
     Size(usize),
+    /// The format information is unreadable (so likely not a code here).
+    Format,
     /// Anything else.
     Bad,
 }
@@ -185,10 +187,56 @@ fn masked(mask: u32, x: usize, y: usize) -> bool {
     }
 }
 
-/// Decodes a grid to its text.
-pub fn decode_grid(g: &Grid) -> Result<String, GridError> {
+/// Where a size's data modules are, in placement order: two-column strips
+/// from the right, alternately upwards and downwards, skipping the timing
+/// column and every function pattern. Computed once per size and reused for
+/// every grid sampled at it.
+pub struct Layout {
+    size: usize,
+    order: Vec<u32>,
+}
+
+impl Layout {
+    pub fn new(size: usize) -> Option<Layout> {
+        let n = size;
+        let version = version_of(n)?;
+        let qv = Version::Normal(version as i16);
+        let width = n as i16;
+        let mut order = Vec::with_capacity(n * n);
+        let mut right = n - 1;
+        loop {
+            if right == 6 {
+                right = 5;
+            }
+            let upward = (right + 1) & 2 == 0;
+            for vert in 0..n {
+                let y = if upward { n - 1 - vert } else { vert };
+                for j in 0..2 {
+                    let x = right - j;
+                    let version_area = version >= 7
+                        && ((x + 11 >= n && x + 8 < n && y < 6)
+                            || (y + 11 >= n && y + 8 < n && x < 6));
+                    if !version_area && !is_functional(qv, width, x as i16, y as i16) {
+                        order.push((y * n + x) as u32);
+                    }
+                }
+            }
+            if right < 2 {
+                break;
+            }
+            right -= 2;
+        }
+        Some(Layout { size, order })
+    }
+}
+
+/// Decodes a grid (of `layout`'s size) to its text.
+pub fn decode_grid(g: &Grid, layout: &Layout) -> Result<String, GridError> {
     let n = g.size;
     let version = version_of(n).ok_or(GridError::Bad)?;
+    if layout.size != n {
+        return Err(GridError::Bad);
+    }
     if version >= 7 {
         if let Some(v) = read_version(g) {
             if v != version {
@@ -196,40 +244,15 @@ pub fn decode_grid(g: &Grid) -> Result<String, GridError> {
             }
         }
     }
-    let (level, mask) = read_format(g).ok_or(GridError::Bad)?;
-    // Codewords in placement order: two-column strips from the right,
-    // alternately upwards and downwards, skipping the timing column.
-    let qv = Version::Normal(version as i16);
-    let width = n as i16;
-    let mut raw = Vec::with_capacity(n * n / 8);
-    let (mut byte, mut bits) = (0u8, 0);
-    let mut right = n - 1;
-    loop {
-        if right == 6 {
-            right = 5;
+    let (level, mask) = read_format(g).ok_or(GridError::Format)?;
+    let mut raw = Vec::with_capacity(layout.order.len() / 8);
+    for chunk in layout.order.chunks_exact(8) {
+        let mut byte = 0u8;
+        for &i in chunk {
+            let i = i as usize;
+            byte = (byte << 1) | u8::from(g.modules[i] ^ masked(mask, i % n, i / n));
         }
-        let upward = (right + 1) & 2 == 0;
-        for vert in 0..n {
-            let y = if upward { n - 1 - vert } else { vert };
-            for j in 0..2 {
-                let x = right - j;
-                let version_area = version >= 7
-                    && ((x + 11 >= n && x + 8 < n && y < 6) || (y + 11 >= n && y + 8 < n && x < 6));
-                if version_area || is_functional(qv, width, x as i16, y as i16) {
-                    continue;
-                }
-                byte = (byte << 1) | u8::from(g.at(x, y) ^ masked(mask, x, y));
-                bits += 1;
-                if bits == 8 {
-                    raw.push(byte);
-                    (byte, bits) = (0, 0);
-                }
-            }
-        }
-        if right < 2 {
-            break;
-        }
-        right -= 2;
+        raw.push(byte);
     }
     let blocks = usize::from(BLOCKS[level][version - 1]);
     let ec = usize::from(EC_PER_BLOCK[level][version - 1]);

@@ -122,6 +122,20 @@ pub fn corners(a: Finder, b: Finder, c: Finder) -> Option<(Corners, f32)> {
     Some((Corners { tl, tr: p, bl: q }, score))
 }
 
+/// A pixel box around the code with these corners (its three finders, the
+/// fourth corner they imply, and a margin of eight modules).
+pub fn region(c: &Corners, width: usize, height: usize) -> [usize; 4] {
+    let xs = [c.tl.x, c.tr.x, c.bl.x, c.tr.x + c.bl.x - c.tl.x];
+    let ys = [c.tl.y, c.tr.y, c.bl.y, c.tr.y + c.bl.y - c.tl.y];
+    let margin = 8.0 * c.tl.module.max(c.tr.module).max(c.bl.module);
+    let lo = |v: &[f32; 4]| (v.iter().copied().fold(f32::MAX, f32::min) - margin).max(0.0) as usize;
+    let hi = |v: &[f32; 4], max: usize| {
+        ((v.iter().copied().fold(f32::MIN, f32::max) + margin).max(0.0) as usize).clamp(1, max)
+    };
+    let (x1, y1) = (hi(&xs, width), hi(&ys, height));
+    [lo(&xs).min(x1 - 1), lo(&ys).min(y1 - 1), x1, y1]
+}
+
 /// Distance in pixels across a finder pattern (7 modules) along the unit
 /// direction (ux, uy): from the centre outwards to the end of the outer ring, both ways.
 fn finder_width(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> f32 {
@@ -129,20 +143,24 @@ fn finder_width(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> f32 {
     let mut total = 0.0;
     for sign in [1.0f32, -1.0] {
         // dark (centre) → light → dark (ring) → light: stop there.
+        // A change of colour counts only if the next pixel agrees, so a
+        // single noisy pixel does not end a stripe.
+        let dark_at = |i: i32| {
+            let t = i as f32 * sign;
+            img.get((f.x + ux * t).floor() as i32, (f.y + uy * t).floor() as i32)
+        };
         let mut state = 0;
         let mut end = limit as f32;
         for i in 0..limit {
-            let t = i as f32 * sign;
-            let dark = img.get((f.x + ux * t).floor() as i32, (f.y + uy * t).floor() as i32);
-            let next = match (state, dark) {
-                (0, false) | (1, true) | (2, false) => state + 1,
-                _ => state,
-            };
-            if next == 3 {
-                end = i as f32;
-                break;
+            let dark = dark_at(i);
+            let want_change = matches!((state, dark), (0, false) | (1, true) | (2, false));
+            if want_change && dark_at(i + 1) == dark {
+                state += 1;
+                if state == 3 {
+                    end = i as f32;
+                    break;
+                }
             }
-            state = next;
         }
         total += end;
     }
@@ -227,9 +245,10 @@ fn alignment(img: &BitImage, c: &Corners, size: usize) -> Option<Pt> {
     })
 }
 
-/// The grids to try for these corners and size: with the alignment pattern
-/// if one is found, and the affine estimate.
-pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
+/// The module-to-pixel maps to try for these corners and size, likeliest
+/// first: with the alignment pattern if one is found, and the affine estimate
+/// with nearby guesses of its fourth corner.
+pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
     let s = size as f32;
     let src_base = [
         Pt { x: 3.5, y: 3.5 },
@@ -238,6 +257,7 @@ pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
     ];
     let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
     let mut out = Vec::new();
+    let mut aligned = false;
     if size > 21 {
         if let Some(a) = alignment(img, c, size) {
             let src = [
@@ -250,7 +270,8 @@ pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
                 },
             ];
             if let Some(h) = Homography::from_points(src, [tl, tr, bl, a]) {
-                out.push(sample(img, &h, size));
+                out.push(h);
+                aligned = true;
             }
         }
     }
@@ -267,13 +288,16 @@ pub fn sample_all(img: &BitImage, c: &Corners, size: usize) -> Vec<Grid> {
             y: s - 3.5,
         },
     ];
-    for (dx, dy) in JITTER {
+    for (dx, dy) in JITTER
+        .into_iter()
+        .take(if aligned { 1 } else { JITTER.len() })
+    {
         let br = Pt {
             x: tr.x + bl.x - tl.x + dx * ms,
             y: tr.y + bl.y - tl.y + dy * ms,
         };
         if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
-            out.push(sample(img, &h, size));
+            out.push(h);
         }
     }
     out
@@ -292,7 +316,7 @@ const JITTER: [(f32, f32); 9] = [
     (-1.0, 1.0),
 ];
 
-fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
+pub fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
     let mut modules = vec![false; size * size];
     for y in 0..size {
         for x in 0..size {

@@ -93,20 +93,30 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     if cfg!(feature = "rqrr-baseline") {
         return baseline::decode(width, height, luma);
     }
-    let mut seen = false;
+    let mut seen = Seen::default();
     let texts = read_image(width, height, luma, &mut seen);
     if !texts.is_empty() {
         return Ok(texts);
     }
     // Second pass for small or blurred codes: the image at twice the scale
-    // (bilinear), so runs of one to three pixels become measurable.
-    if pixels <= UPSCALE_MAX_PIXELS {
-        let (w2, h2, big) = upscale2(width, height, luma);
+    // (bilinear), so runs of one to three pixels become measurable. First
+    // only around the likeliest code of the first pass, then (for frames of
+    // camera size) all of it.
+    if let Some([x0, y0, x1, y1]) = seen.region.take() {
+        let (w2, h2, big) = upscale2(width, luma, x0, y0, x1.min(width), y1.min(height));
         let texts = read_image(w2, h2, &big, &mut seen);
         if !texts.is_empty() {
             return Ok(texts);
         }
     }
+    if pixels <= UPSCALE_MAX_PIXELS {
+        let (w2, h2, big) = upscale2(width, luma, 0, 0, width, height);
+        let texts = read_image(w2, h2, &big, &mut seen);
+        if !texts.is_empty() {
+            return Ok(texts);
+        }
+    }
+    let seen = seen.code;
     Err(if seen {
         ScanError::Unreadable
     } else {
@@ -117,13 +127,19 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
 /// Images up to this size get the second, upscaled pass.
 const UPSCALE_MAX_PIXELS: usize = 1280 * 720;
 
+/// What the passes saw of codes they could not read.
+#[derive(Default)]
+struct Seen {
+    /// Something shaped like a code was sampled.
+    code: bool,
+    /// Pixel box (x0, y0, x1, y1) around the likeliest such code.
+    region: Option<[usize; 4]>,
+}
+
 /// Reads dark-on-light codes, then light-on-dark ones.
-fn read_image(width: usize, height: usize, luma: &[u8], seen: &mut bool) -> Vec<String> {
-    let mut bits = binarize::binarize(width, height, luma, 8);
+fn read_image(width: usize, height: usize, luma: &[u8], seen: &mut Seen) -> Vec<String> {
     for inverted in [false, true] {
-        if inverted {
-            bits.invert();
-        }
+        let bits = binarize::binarize(width, height, luma, 8, inverted);
         let texts = read_codes(&bits, seen);
         if !texts.is_empty() {
             return texts;
@@ -132,22 +148,30 @@ fn read_image(width: usize, height: usize, luma: &[u8], seen: &mut bool) -> Vec<
     Vec::new()
 }
 
-/// The image at twice its width and height, bilinear.
-fn upscale2(width: usize, height: usize, luma: &[u8]) -> (usize, usize, Vec<u8>) {
-    let (w2, h2) = (width * 2, height * 2);
+/// The box `x0..x1 × y0..y1` of the image at twice its width and height, bilinear.
+fn upscale2(
+    width: usize,
+    luma: &[u8],
+    x0: usize,
+    y0: usize,
+    x1: usize,
+    y1: usize,
+) -> (usize, usize, Vec<u8>) {
+    let (w, h) = (x1 - x0, y1 - y0);
+    let (w2, h2) = (w * 2, h * 2);
     let mut out = vec![0u8; w2 * h2];
+    let p = |xx: usize, yy: usize| u32::from(luma[(y0 + yy) * width + x0 + xx]);
     for y in 0..h2 {
         // Source position of this pixel's centre: (y + 0.5) / 2 − 0.5, in quarters.
-        let sy = (y as isize * 2 - 1).max(0) as usize;
-        let (y0, fy) = ((sy / 4).min(height - 1), (sy % 4) as u32);
-        let y1 = (y0 + 1).min(height - 1);
+        let sy = (y * 2).saturating_sub(1);
+        let (ya, fy) = ((sy / 4).min(h - 1), (sy % 4) as u32);
+        let yb = (ya + 1).min(h - 1);
         for x in 0..w2 {
-            let sx = (x as isize * 2 - 1).max(0) as usize;
-            let (x0, fx) = ((sx / 4).min(width - 1), (sx % 4) as u32);
-            let x1 = (x0 + 1).min(width - 1);
-            let p = |xx: usize, yy: usize| u32::from(luma[yy * width + xx]);
-            let top = p(x0, y0) * (4 - fx) + p(x1, y0) * fx;
-            let bottom = p(x0, y1) * (4 - fx) + p(x1, y1) * fx;
+            let sx = (x * 2).saturating_sub(1);
+            let (xa, fx) = ((sx / 4).min(w - 1), (sx % 4) as u32);
+            let xb = (xa + 1).min(w - 1);
+            let top = p(xa, ya) * (4 - fx) + p(xb, ya) * fx;
+            let bottom = p(xa, yb) * (4 - fx) + p(xb, yb) * fx;
             out[y * w2 + x] = ((top * (4 - fy) + bottom * fy + 8) / 16) as u8;
         }
     }
@@ -155,13 +179,13 @@ fn upscale2(width: usize, height: usize, luma: &[u8]) -> (usize, usize, Vec<u8>)
 }
 
 /// At most this many finder triples are tried in one image.
-const MAX_TRIPLES: usize = 24;
+const MAX_TRIPLES: usize = 12;
 /// Finder centres considered for triples (the most confirmed ones).
 const MAX_FINDERS: usize = 12;
 
 /// Every code readable in a binarised image; `seen` is set when something
 /// shaped like a code was sampled.
-fn read_codes(bits: &binarize::BitImage, seen: &mut bool) -> Vec<String> {
+fn read_codes(bits: &binarize::BitImage, seen: &mut Seen) -> Vec<String> {
     let mut finders = finder::find(bits);
     finders.truncate(MAX_FINDERS);
     let n = finders.len();
@@ -169,6 +193,12 @@ fn read_codes(bits: &binarize::BitImage, seen: &mut bool) -> Vec<String> {
     for i in 0..n {
         for j in i + 1..n {
             for k in j + 1..n {
+                // At most one centre confirmed on a single row: such centres
+                // are mostly texture, and each false triple costs decodes.
+                let weak = [i, j, k].iter().filter(|&&x| finders[x].count < 2).count();
+                if weak > 1 {
+                    continue;
+                }
                 if let Some((c, score)) = grid::corners(finders[i], finders[j], finders[k]) {
                     triples.push((score, [i, j, k], c));
                 }
@@ -183,7 +213,10 @@ fn read_codes(bits: &binarize::BitImage, seen: &mut bool) -> Vec<String> {
         if idx.iter().any(|&i| used[i]) {
             continue;
         }
-        *seen = true;
+        seen.code = true;
+        if seen.region.is_none() {
+            seen.region = Some(grid::region(c, bits.width, bits.height));
+        }
         if let Some(text) = read_at(bits, c) {
             idx.iter().for_each(|&i| used[i] = true);
             if !texts.contains(&text) {
@@ -200,17 +233,28 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
     let mut tried = Vec::new();
     while let Some(size) = sizes.first().copied() {
         sizes.remove(0);
-        if tried.contains(&size) || tried.len() >= 4 {
+        if tried.contains(&size) || tried.len() >= 3 {
             continue;
         }
         tried.push(size);
-        for g in grid::sample_all(bits, c, size) {
-            let mirrored = g.transposed();
-            for g in [g, mirrored] {
-                match decode::decode_grid(&g) {
+        let layout = decode::Layout::new(size)?;
+        let mut format_read = false;
+        for (i, h) in grid::maps(bits, c, size).iter().enumerate() {
+            // Past the first two maps only if one of them read the format
+            // information: the guesses cannot help a grid that is not a code.
+            if i >= 2 && !format_read {
+                break;
+            }
+            let g = grid::sample(bits, h, size);
+            // The mirror image (a code seen from behind, or a mirrored
+            // preview) only for the first, likeliest grid.
+            let mirrored = (i == 0).then(|| g.transposed());
+            for g in std::iter::once(g).chain(mirrored) {
+                match decode::decode_grid(&g, &layout) {
                     Ok(text) => return Some(text),
                     Err(decode::GridError::Size(s)) => sizes.insert(0, s),
-                    Err(decode::GridError::Bad) => {}
+                    Err(decode::GridError::Bad) => format_read = true,
+                    Err(decode::GridError::Format) => {}
                 }
             }
         }

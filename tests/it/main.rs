@@ -5,6 +5,7 @@
 
 mod cli;
 mod format;
+mod frames;
 mod photos;
 mod scan;
 mod vectors;

@@ -1,0 +1,226 @@
+// QR reader benchmark: this project's reader (the reader wasm), the previous
+// one (rqrr, built with --features rqrr-baseline), zxing-wasm, @zxing/library
+// and jsqr, on the same generated camera frames (examples/frames.rs: our own
+// credentials, 2–8 px a module, rotation, tilt, blur, noise, glare, uneven
+// light, inverted colours, moiré), in Node and in headless Chromium, in one run.
+// Each decoder gets the frame as RGBA (what a canvas gives) and converts what
+// it needs inside the timed call. Reports frames read (right text) and the
+// median time per frame, found or not; writes bench-results/reader.txt.
+//
+// Usage: node benches/web/reader-bench.mjs [--frames N] [--hd-frames N] [--no-browser]
+// (needs the reader wasm: scripts/test or `source scripts/lib.sh; build_wasm`).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve, extname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
+const WORK = join(TARGET, 'bench/reader');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const FRAMES = opt('--frames', 200);
+const HD_FRAMES = opt('--hd-frames', 40);
+const BROWSER = !args.includes('--no-browser');
+const log = (...a) => console.error('==>', ...a);
+
+// ---------------------------------------------------------------- inputs
+
+function run(cmd, cmdArgs) {
+  execFileSync(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+function frames(count, width, height) {
+  const dir = join(WORK, `frames-${width}x${height}-${count}`);
+  if (!existsSync(join(dir, 'index.json'))) {
+    log(`generating ${count} frames of ${width}×${height}`);
+    run('cargo', ['run', '--quiet', '--release', '--example', 'frames', '--', dir, String(count), String(width), String(height)]);
+  }
+  return { dir, index: JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) };
+}
+
+if (!existsSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm'))) {
+  log('building the wasm modules');
+  run('bash', ['-c', 'source scripts/lib.sh; build_wasm']);
+}
+if (!existsSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm'))) {
+  log('building the rqrr baseline wasm');
+  run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module rqrr-baseline --features rqrr-baseline']);
+}
+const SETS = [
+  { label: '640×480', ...frames(FRAMES, 640, 480) },
+  { label: '1280×720', ...frames(HD_FRAMES, 1280, 720) },
+];
+
+/** PGM (P5, 8-bit) bytes → RGBA pixels. */
+function pgmToRgba(bytes) {
+  let pos = 0;
+  const fields = [];
+  while (fields.length < 4) {
+    while (bytes[pos] === 0x20 || bytes[pos] === 0x0a || bytes[pos] === 0x0d || bytes[pos] === 0x09) pos++;
+    let s = '';
+    while (bytes[pos] > 0x20) s += String.fromCharCode(bytes[pos++]);
+    fields.push(s);
+  }
+  pos++;
+  const [width, height] = [Number(fields[1]), Number(fields[2])];
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const v = bytes[pos + i];
+    rgba[4 * i] = v; rgba[4 * i + 1] = v; rgba[4 * i + 2] = v; rgba[4 * i + 3] = 255;
+  }
+  return { width, height, rgba };
+}
+
+// ---------------------------------------------------------------- decoders
+// One definition for Node and the page (passed there as source text).
+
+function makeDecoders({ cw, baseline, zxingWasm, ZXing, jsQR }) {
+  const zxHints = new Map([[ZXing.DecodeHintType.TRY_HARDER, true]]);
+  const zxReader = new ZXing.QRCodeReader();
+  const texts = (f) => { try { return f(); } catch { return []; } };
+  return [
+    { name: 'codewallet (own reader)', decode: (w, h, rgba) => texts(() => cw.scanRgba(w, h, rgba)) },
+    { name: 'rqrr (previous)', decode: (w, h, rgba) => texts(() => baseline.scanRgba(w, h, rgba)) },
+    {
+      name: 'zxing-wasm',
+      decode: async (w, h, rgba) => (await zxingWasm.readBarcodes({ data: rgba, width: w, height: h }, { formats: ['QRCode'] }))
+        .filter((r) => r.isValid).map((r) => r.text),
+    },
+    {
+      name: '@zxing/library',
+      decode: (w, h, rgba) => texts(() => {
+        const luma = new Uint8ClampedArray(w * h);
+        for (let i = 0; i < w * h; i++) luma[i] = (rgba[4 * i] * 77 + rgba[4 * i + 1] * 150 + rgba[4 * i + 2] * 29) >> 8;
+        const bitmap = new ZXing.BinaryBitmap(new ZXing.HybridBinarizer(new ZXing.RGBLuminanceSource(luma, w, h)));
+        return [zxReader.decode(bitmap, zxHints).getText()];
+      }),
+    },
+    { name: 'jsqr', decode: (w, h, rgba) => { const r = jsQR(rgba, w, h); return r ? [r.data] : []; } },
+  ];
+}
+
+async function measure(decoders, sets, loadFrame) {
+  const results = [];
+  for (const set of sets) {
+    const frames = [];
+    for (const f of set.index) frames.push({ ...(await loadFrame(set, f.file)), text: f.text });
+    for (const d of decoders) {
+      await d.decode(frames[0].width, frames[0].height, frames[0].rgba); // warm-up
+      const times = [];
+      let read = 0;
+      for (const f of frames) {
+        const t0 = performance.now();
+        const out = await d.decode(f.width, f.height, f.rgba);
+        times.push(performance.now() - t0);
+        if (out.includes(f.text)) read++;
+      }
+      times.sort((a, b) => a - b);
+      results.push({ set: set.label, name: d.name, read, total: frames.length, median: times[times.length >> 1], p90: times[Math.floor(times.length * 0.9)] });
+    }
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------- Node
+
+async function inNode() {
+  const require = createRequire(import.meta.url);
+  const cw = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
+  cw.initSync({ module: readFileSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm')) });
+  const baseline = await import(join(ROOT, 'www/pkg/rqrr-baseline/codewallet.js'));
+  baseline.initSync({ module: readFileSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm')) });
+  const zxingWasm = await import('zxing-wasm/reader');
+  const wasmBinary = readFileSync(join(ROOT, 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'));
+  await zxingWasm.prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
+  const decoders = makeDecoders({ cw, baseline, zxingWasm, ZXing: require('@zxing/library'), jsQR: require('jsqr') });
+  return measure(decoders, SETS, (set, file) => pgmToRgba(readFileSync(join(set.dir, file))));
+}
+
+// ---------------------------------------------------------------- Chromium
+
+async function inBrowser() {
+  const { launchBrowser } = await import(join(ROOT, 'tests/web/harness.mjs'));
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+    // Everything from disk under one made-up origin: no server, no network.
+    await page.route('http://bench.test/**', (route) => {
+      const path = decodeURIComponent(new URL(route.request().url()).pathname);
+      if (path === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>reader bench</title>' });
+      const file = path.startsWith('/frames/') ? join(WORK, path.slice('/frames/'.length)) : join(ROOT, path);
+      if (!file.startsWith(ROOT) && !file.startsWith(WORK)) return route.fulfill({ status: 403 });
+      if (!existsSync(file)) return route.fulfill({ status: 404 });
+      return route.fulfill({ body: readFileSync(file), contentType: types[extname(file)] || 'application/octet-stream' });
+    });
+    await page.goto('http://bench.test/');
+    await page.addScriptTag({ url: '/node_modules/@zxing/library/umd/index.min.js' });
+    await page.addScriptTag({ url: '/node_modules/jsqr/dist/jsQR.js' });
+    const sets = SETS.map((s) => ({ label: s.label, dir: s.dir.slice(WORK.length + 1), index: s.index }));
+    return await page.evaluate(async ({ sets, makeDecodersSrc, measureSrc, pgmSrc }) => {
+      const makeDecoders = eval(`(${makeDecodersSrc})`);
+      const measure = eval(`(${measureSrc})`);
+      const pgmToRgba = eval(`(${pgmSrc})`);
+      const cw = await import('/www/pkg/reader/codewallet.js');
+      await cw.default();
+      const baseline = await import('/www/pkg/rqrr-baseline/codewallet.js');
+      await baseline.default();
+      const zxingWasm = await import('/node_modules/zxing-wasm/dist/es/reader/index.js');
+      await zxingWasm.prepareZXingModule({
+        overrides: { locateFile: (p) => `/node_modules/zxing-wasm/dist/reader/${p}` },
+        fireImmediately: true,
+      });
+      const decoders = makeDecoders({ cw, baseline, zxingWasm, ZXing: window.ZXing, jsQR: window.jsQR });
+      return measure(decoders, sets, async (set, file) =>
+        pgmToRgba(new Uint8Array(await (await fetch(`/frames/${set.dir}/${file}`)).arrayBuffer())));
+    }, { sets, makeDecodersSrc: makeDecoders.toString(), measureSrc: measure.toString(), pgmSrc: pgmToRgba.toString() });
+  } finally {
+    await browser.close();
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+const gz = (path) => gzipSync(readFileSync(join(ROOT, path)), { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const sizes = [
+  ['codewallet reader wasm (whole module: core + reader)', gz('www/pkg/reader/codewallet_bg.wasm') + gz('www/pkg/reader/codewallet.js')],
+  ['codewallet core wasm (no reader)', gz('www/pkg/core/codewallet_bg.wasm') + gz('www/pkg/core/codewallet.js')],
+  ['rqrr-baseline wasm (core + rqrr)', gz('www/pkg/rqrr-baseline/codewallet_bg.wasm') + gz('www/pkg/rqrr-baseline/codewallet.js')],
+  ['zxing-wasm reader (wasm + ES glue)', gz('node_modules/zxing-wasm/dist/reader/zxing_reader.wasm') + gz('node_modules/zxing-wasm/dist/es/reader/index.js') + gz('node_modules/zxing-wasm/dist/es/share.js')],
+  ['@zxing/library (umd min)', gz('node_modules/@zxing/library/umd/index.min.js')],
+  ['jsqr', gz('node_modules/jsqr/dist/jsQR.js')],
+];
+
+log('Node');
+const node = await inNode();
+let browser = [];
+if (BROWSER) {
+  log('headless Chromium');
+  browser = await inBrowser();
+}
+const lines = [
+  `QR reader benchmark (${new Date().toISOString().slice(0, 10)}, benches/web/reader-bench.mjs)`,
+  `Frames: examples/frames.rs, seeds 0..${FRAMES} at 640×480 and 0..${HD_FRAMES} at 1280×720; time per frame, found or not.`,
+  '',
+];
+for (const [where, rows] of [['Node ' + process.version, node], ['headless Chromium', browser]]) {
+  if (!rows.length) continue;
+  lines.push(`${where}`, `${'frames'.padEnd(10)} ${'decoder'.padEnd(26)} ${'read'.padStart(9)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)}`);
+  for (const r of rows) {
+    lines.push(`${r.set.padEnd(10)} ${r.name.padEnd(26)} ${`${r.read}/${r.total}`.padStart(9)} ${r.median.toFixed(2).padStart(10)} ${r.p90.toFixed(2).padStart(8)}`);
+  }
+  lines.push('');
+}
+lines.push('Gzipped size (gzip -9)');
+for (const [name, n] of sizes) lines.push(`  ${name.padEnd(54)} ${kb(n).padStart(9)}`);
+const text = lines.join('\n') + '\n';
+mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench-results/reader.txt'), text);
+process.stdout.write(text);
