@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeIssuer, servePages, launchBrowser, recordRequests, cw } from './harness.mjs';
@@ -55,6 +55,16 @@ test('photo: the CLI\'s own PNG of a new credential signed by an issuer not in t
   const v = await readVerdict(page);
   assert.equal(v.code, 'unknown_issuer');
   await nextPerson(page);
+});
+
+test('photo: a QR code of a newer trust list provisions it', async () => {
+  const path = join(files, 'trust.png');
+  const seq2 = issuer.trustList(2, 'seq2.cwl');
+  writePng(path, await qrImage(readFileSync(`${seq2}.txt`, 'utf8').trim(), { scale: 3 }));
+  assert.equal((await choosePhoto(path)).code, 'found');
+  await page.waitForSelector('#trust-msg[data-code=accepted]');
+  assert.equal(await page.textContent('#trust-msg'), 'Trust list #2 accepted');
+  assert.equal(await page.isHidden('#verdict'), true);
 });
 
 test('paste: a valid credential, then the ID-card check', async () => {
