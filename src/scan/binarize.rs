@@ -87,8 +87,10 @@ pub fn binarize(width: usize, height: usize, luma: &[u8], block: usize, invert: 
             let (x1, y1) = ((x0 + block).min(width), (y0 + block).min(height));
             for y in y0..y1 {
                 let row = y * width;
-                for x in x0..x1 {
-                    dark[row + x] = u8::from(u32::from(luma[row + x] ^ flip) <= threshold);
+                let src = &luma[row + x0..row + x1];
+                let dst = &mut dark[row + x0..row + x1];
+                for (d, &p) in dst.iter_mut().zip(src) {
+                    *d = u8::from(u32::from(p ^ flip) <= threshold);
                 }
             }
         }

@@ -30,31 +30,28 @@ impl Homography {
         // Unknowns h0..h7: x' = (h0 x + h1 y + h2) / (h6 x + h7 y + 1), y' likewise with h3..h5.
         let mut m = [[0f64; 9]; 8];
         for i in 0..4 {
-            let (x, y) = (f64::from(src[i].x), f64::from(src[i].y));
-            let (u, v) = (f64::from(dst[i].x), f64::from(dst[i].y));
-            m[2 * i] = [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u];
-            m[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v];
+            let (a, b) = rows(src[i], dst[i]);
+            m[2 * i] = a;
+            m[2 * i + 1] = b;
         }
-        for col in 0..8 {
-            let pivot = (col..8).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
-            if m[pivot][col].abs() < 1e-9 {
-                return None;
-            }
-            m.swap(col, pivot);
-            for row in 0..8 {
-                if row != col {
-                    let f = m[row][col] / m[col][col];
-                    for k in col..9 {
-                        m[row][k] -= f * m[col][k];
+        solve(m)
+    }
+
+    /// The least-squares map through any number (≥ 4) of point pairs.
+    pub fn fit(pairs: &[(Pt, Pt)]) -> Option<Homography> {
+        // Normal equations AᵀA h = Aᵀb.
+        let mut m = [[0f64; 9]; 8];
+        for &(src, dst) in pairs {
+            let (a, b) = rows(src, dst);
+            for r in [a, b] {
+                for i in 0..8 {
+                    for j in 0..9 {
+                        m[i][j] += r[i] * r[j];
                     }
                 }
             }
         }
-        let mut h = [0f64; 8];
-        for i in 0..8 {
-            h[i] = m[i][8] / m[i][i];
-        }
-        h.iter().all(|v| v.is_finite()).then_some(Homography(h))
+        solve(m)
     }
 
     pub fn map(&self, x: f32, y: f32) -> Pt {
@@ -66,6 +63,40 @@ impl Homography {
             y: ((h[3] * x + h[4] * y + h[5]) / d) as f32,
         }
     }
+}
+
+/// The two linear equations one point pair gives (last column: right-hand side).
+fn rows(src: Pt, dst: Pt) -> ([f64; 9], [f64; 9]) {
+    let (x, y) = (f64::from(src.x), f64::from(src.y));
+    let (u, v) = (f64::from(dst.x), f64::from(dst.y));
+    (
+        [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u],
+        [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v],
+    )
+}
+
+/// Gauss–Jordan elimination with partial pivoting.
+fn solve(mut m: [[f64; 9]; 8]) -> Option<Homography> {
+    for col in 0..8 {
+        let pivot = (col..8).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        if m[pivot][col].abs() < 1e-9 {
+            return None;
+        }
+        m.swap(col, pivot);
+        for row in 0..8 {
+            if row != col {
+                let f = m[row][col] / m[col][col];
+                for k in col..9 {
+                    m[row][k] -= f * m[col][k];
+                }
+            }
+        }
+    }
+    let mut h = [0f64; 8];
+    for i in 0..8 {
+        h[i] = m[i][8] / m[i][i];
+    }
+    h.iter().all(|v| v.is_finite()).then_some(Homography(h))
 }
 
 /// Three finders as top-left, top-right, bottom-left.
@@ -139,9 +170,16 @@ pub fn region(c: &Corners, width: usize, height: usize) -> [usize; 4] {
 /// Distance in pixels across a finder pattern (7 modules) along the unit
 /// direction (ux, uy): from the centre outwards to the end of the outer ring, both ways.
 fn finder_width(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> f32 {
+    let [a, b] = finder_edges(img, f, ux, uy);
+    a + b
+}
+
+/// Distances in pixels from a finder's centre to the outer edge of its ring,
+/// forwards and backwards along the unit direction (ux, uy).
+fn finder_edges(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> [f32; 2] {
     let limit = (f.module * 8.0).max(8.0) as i32;
-    let mut total = 0.0;
-    for sign in [1.0f32, -1.0] {
+    let mut out = [0.0; 2];
+    for (k, sign) in [1.0f32, -1.0].into_iter().enumerate() {
         // dark (centre) → light → dark (ring) → light: stop there.
         // A change of colour counts only if the next pixel agrees, so a
         // single noisy pixel does not end a stripe.
@@ -162,9 +200,62 @@ fn finder_width(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> f32 {
                 }
             }
         }
-        total += end;
+        out[k] = end;
     }
-    total
+    out
+}
+
+/// A perspective map from the three finders alone: their centres and the
+/// outer edges of their rings along the code's two axes (where a finder's
+/// apparent size changes across the code, that is the perspective).
+fn perspective(img: &BitImage, c: &Corners, size: usize) -> Option<Homography> {
+    let s = size as f32;
+    let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
+    let unit = |a: Pt, b: Pt| {
+        let d = dist(a, b).max(1e-3);
+        ((b.x - a.x) / d, (b.y - a.y) / d)
+    };
+    let (u, v) = (unit(tl, tr), unit(tl, bl));
+    let mut pairs = Vec::with_capacity(15);
+    for (f, mx, my) in [
+        (&c.tl, 3.5, 3.5),
+        (&c.tr, s - 3.5, 3.5),
+        (&c.bl, 3.5, s - 3.5),
+    ] {
+        let p = pt(f);
+        pairs.push((Pt { x: mx, y: my }, p));
+        for (dir, along_x) in [(u, true), (v, false)] {
+            let [fwd, back] = finder_edges(img, f, dir.0, dir.1);
+            if fwd <= 0.0 || back <= 0.0 || (fwd - back).abs() > 0.5 * (fwd + back) {
+                continue;
+            }
+            let (dx, dy) = if along_x { (3.5, 0.0) } else { (0.0, 3.5) };
+            pairs.push((
+                Pt {
+                    x: mx + dx,
+                    y: my + dy,
+                },
+                Pt {
+                    x: p.x + dir.0 * fwd,
+                    y: p.y + dir.1 * fwd,
+                },
+            ));
+            pairs.push((
+                Pt {
+                    x: mx - dx,
+                    y: my - dy,
+                },
+                Pt {
+                    x: p.x - dir.0 * back,
+                    y: p.y - dir.1 * back,
+                },
+            ));
+        }
+    }
+    if pairs.len() < 11 {
+        return None;
+    }
+    Homography::fit(&pairs)
 }
 
 /// Candidate sizes (modules a side) for the code with these corners, best first.
@@ -198,17 +289,41 @@ pub fn sizes(img: &BitImage, c: &Corners) -> Vec<usize> {
 
 /// The bottom-right alignment pattern of a code of `size` modules, searched
 /// near its expected place; `None` if nothing convincing is there.
-fn alignment(img: &BitImage, c: &Corners, size: usize) -> Option<Pt> {
+fn alignment(img: &BitImage, c: &Corners, size: usize, persp: Option<&Homography>) -> Option<Pt> {
     let n = (size - 7) as f32;
     let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
-    // One module along each axis.
-    let (ux, uy) = ((tr.x - tl.x) / n, (tr.y - tl.y) / n);
-    let (vx, vy) = ((bl.x - tl.x) / n, (bl.y - tl.y) / n);
-    let k = (n - 3.0) / n;
-    let ex = tl.x + k * (tr.x - tl.x + bl.x - tl.x);
-    let ey = tl.y + k * (tr.y - tl.y + bl.y - tl.y);
+    // Where it should be, and one module along each axis there: from the
+    // perspective map if there is one, else from the parallelogram.
+    let (ex, ey, ux, uy, vx, vy) = match persp {
+        Some(h) => {
+            let s = size as f32;
+            let (a, b, d) = (
+                h.map(s - 6.5, s - 6.5),
+                h.map(s - 5.5, s - 6.5),
+                h.map(s - 6.5, s - 5.5),
+            );
+            (a.x, a.y, b.x - a.x, b.y - a.y, d.x - a.x, d.y - a.y)
+        }
+        None => {
+            let k = (n - 3.0) / n;
+            (
+                tl.x + k * (tr.x - tl.x + bl.x - tl.x),
+                tl.y + k * (tr.y - tl.y + bl.y - tl.y),
+                (tr.x - tl.x) / n,
+                (tr.y - tl.y) / n,
+                (bl.x - tl.x) / n,
+                (bl.y - tl.y) / n,
+            )
+        }
+    };
+    if ![ex, ey, ux, uy, vx, vy].iter().all(|v| v.is_finite()) {
+        return None;
+    }
     let ms = ((ux * ux + uy * uy).sqrt() + (vx * vx + vy * vy).sqrt()) / 2.0;
-    let reach = (ms * 6.0).max(4.0);
+    if !(0.5..=64.0).contains(&ms) {
+        return None;
+    }
+    let reach = (ms * if persp.is_some() { 4.0 } else { 6.0 }).max(4.0);
     let score = |cx: f32, cy: f32| {
         let mut s = 0;
         for j in -2i32..=2 {
@@ -224,31 +339,33 @@ fn alignment(img: &BitImage, c: &Corners, size: usize) -> Option<Pt> {
         }
         s
     };
-    let mut best = (0, 0.0f32, 0.0f32, 0.0f32, 0u32);
-    let steps = (2.0 * reach) as i32;
-    let step = (ms / 3.0).clamp(0.5, 2.0);
-    let reach_steps = (reach / step) as i32;
-    let _ = steps;
-    for dy in -reach_steps..=reach_steps {
-        for dx in -reach_steps..=reach_steps {
-            let (cx, cy) = (ex + dx as f32 * step, ey + dy as f32 * step);
-            let s = score(cx, cy);
-            let d = ((dx * dx + dy * dy) as f32).sqrt();
-            if s > best.0 || (s == best.0 && d < best.1) {
-                best = (s, d, cx, cy, 1);
+    // Coarse (a third of a module) over the whole reach, then fine (a ninth of a
+    // module) around the best coarse point; ties go to the nearer point.
+    let search = |cx0: f32, cy0: f32, step: f32, steps: i32| {
+        let mut best = (0, f32::MAX, cx0, cy0);
+        for dy in -steps..=steps {
+            for dx in -steps..=steps {
+                let (cx, cy) = (cx0 + dx as f32 * step, cy0 + dy as f32 * step);
+                let s = score(cx, cy);
+                let d = (dx * dx + dy * dy) as f32;
+                if s > best.0 || (s == best.0 && d < best.1) {
+                    best = (s, d, cx, cy);
+                }
             }
         }
-    }
-    (best.0 >= 22).then_some(Pt {
-        x: best.2,
-        y: best.3,
-    })
+        best
+    };
+    let coarse = (ms / 3.0).max(0.5);
+    let (_, _, cx, cy) = search(ex, ey, coarse, (reach / coarse) as i32);
+    let (s, _, x, y) = search(cx, cy, coarse / 3.0, 3);
+    (s >= 22).then_some(Pt { x, y })
 }
 
 /// The module-to-pixel maps to try for these corners and size, likeliest
 /// first: with the alignment pattern if one is found, and the affine estimate
 /// with nearby guesses of its fourth corner.
-pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
+/// Also returns the index of the first fourth-corner guess.
+pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize) {
     let s = size as f32;
     let src_base = [
         Pt { x: 3.5, y: 3.5 },
@@ -258,8 +375,15 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
     let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
     let mut out = Vec::new();
     let mut aligned = false;
+    let persp = perspective(img, c, size);
     if size > 21 {
-        if let Some(a) = alignment(img, c, size) {
+        // Searched where the perspective map puts it, else (or if that map
+        // is off) where the parallelogram does.
+        let found = persp
+            .as_ref()
+            .and_then(|h| alignment(img, c, size, Some(h)))
+            .or_else(|| alignment(img, c, size, None));
+        if let Some(a) = found {
             let src = [
                 src_base[0],
                 src_base[1],
@@ -275,6 +399,10 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
             }
         }
     }
+    if let Some(h) = persp {
+        out.push(h);
+    }
+    let guesses = out.len();
     // Without an alignment pattern the fourth corner is a guess (the
     // parallelogram's); under perspective it is off, so nearby guesses are
     // tried too (Reed–Solomon tells the right one).
@@ -300,7 +428,7 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
             out.push(h);
         }
     }
-    out
+    (out, guesses)
 }
 
 /// Offsets (in modules) of the guessed fourth corner, nearest first.

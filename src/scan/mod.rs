@@ -239,10 +239,11 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
         tried.push(size);
         let layout = decode::Layout::new(size)?;
         let mut format_read = false;
-        for (i, h) in grid::maps(bits, c, size).iter().enumerate() {
-            // Past the first two maps only if one of them read the format
-            // information: the guesses cannot help a grid that is not a code.
-            if i >= 2 && !format_read {
+        let (maps, guesses) = grid::maps(bits, c, size);
+        for (i, h) in maps.iter().enumerate() {
+            // Past the first guess of the fourth corner only if some map read
+            // the format information: guesses cannot help a grid that is not a code.
+            if i > guesses && !format_read {
                 break;
             }
             let g = grid::sample(bits, h, size);
