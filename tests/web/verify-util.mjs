@@ -103,12 +103,23 @@ export async function openVerifier(context, site, settings = { autoNext: 0 }) {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await loadWithRetry(page, `${site.url}/verify/`);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
-    }
-  });
+  // The worker's install fetches the shell from the same server; if one of
+  // those requests is left unread, load again rather than wait for ever.
+  for (let i = 1; ; i++) {
+    const controlled = await page.evaluate(() => Promise.race([
+      (async () => {
+        await navigator.serviceWorker.ready;
+        if (!navigator.serviceWorker.controller) {
+          await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
+        }
+        return true;
+      })(),
+      new Promise((ok) => setTimeout(() => ok(false), 20_000)),
+    ]));
+    if (controlled) break;
+    if (i >= 3) throw new Error('the service worker never took control');
+    await loadWithRetry(page, `${site.url}/verify/`);
+  }
   return page;
 }
 
