@@ -5,12 +5,14 @@
 //! sends the same headers.
 
 use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
-use tiny_http::{Header, Method, Request, Response, ResponseBox, Server};
 
 use crate::error::{CliError, CliResult, print_stdout};
 
@@ -21,8 +23,10 @@ script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blo
 media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
 frame-ancestors 'self'";
 
-/// Worker threads answering requests; a page loads a handful of files at once.
-const WORKERS: usize = 4;
+/// The most bytes of request head read before giving up on a client.
+const MAX_HEAD: usize = 16 * 1024;
+/// A client that sends nothing, or reads nothing, for this long is dropped.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `codewallet serve`.
 #[derive(Args)]
@@ -39,6 +43,10 @@ pub struct ServeArgs {
 }
 
 /// `codewallet serve`.
+///
+/// One thread per connection and one request per connection (`Connection:
+/// close`): no keep-alive state to get wrong, which is all a local server for a
+/// handful of static files needs. `httparse` reads the request head.
 pub fn run(args: &ServeArgs) -> CliResult {
     let root = args
         .dir
@@ -50,49 +58,119 @@ pub fn run(args: &ServeArgs) -> CliResult {
             args.dir.display()
         )));
     }
-    let server = Server::http(&args.addr)
-        .map_err(|e| CliError::input(format!("cannot listen on {}", args.addr)).because_of(e))?;
+    let listener = TcpListener::bind(&args.addr)
+        .map_err(|e| CliError::input(format!("cannot listen on {}", args.addr)).because(&e))?;
     print_stdout(&format!(
         "serving {} on http://{}/\n",
         args.dir.display(),
         args.addr
     ))?;
-    let server = Arc::new(server);
     let root = Arc::new(root);
-    let workers: Vec<_> = (1..WORKERS)
-        .map(|_| {
-            let (server, root) = (Arc::clone(&server), Arc::clone(&root));
-            std::thread::spawn(move || answer_requests(&server, &root))
-        })
-        .collect();
-    answer_requests(&server, &root);
-    for worker in workers {
-        let _ = worker.join();
+    for stream in listener.incoming().flatten() {
+        let root = Arc::clone(&root);
+        std::thread::spawn(move || {
+            // A client that hung up or timed out needs no answer.
+            let _ = answer(&root, stream);
+        });
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn answer_requests(server: &Server, root: &Path) {
-    while let Ok(request) = server.recv() {
-        answer(root, request);
+/// A response before the security headers are added.
+struct Response {
+    status: u16,
+    content_type: &'static str,
+    body: Body,
+    location: Option<String>,
+}
+
+enum Body {
+    File(File, u64),
+    Text(String),
+}
+
+fn answer(root: &Path, mut stream: TcpStream) -> io::Result<()> {
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    let (method, path) = read_head(&mut stream)?.unwrap_or_default();
+    let response = if method.is_empty() {
+        text_response(400, "bad request")
+    } else {
+        respond(root, &method, &path)
+    };
+    eprintln!("{method} {path} {}", response.status);
+    write_response(&mut stream, &response, method == "HEAD")
+}
+
+/// Reads the request head; `None` if it is not a valid HTTP/1.x request.
+fn read_head(stream: &mut TcpStream) -> io::Result<Option<(String, String)>> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0; 1024];
+    loop {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut request = httparse::Request::new(&mut headers);
+        match request.parse(&buf) {
+            Ok(httparse::Status::Complete(_)) => {
+                let method = request.method.unwrap_or_default().to_owned();
+                let path = request.path.unwrap_or_default().to_owned();
+                return Ok(Some((method, path)));
+            }
+            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
+            _ => return Ok(None),
+        }
     }
 }
 
-fn answer(root: &Path, request: Request) {
-    let response = respond(root, request.method(), request.url());
-    eprintln!(
-        "{} {} {}",
-        request.method(),
-        request.url(),
-        response.status_code().0
-    );
-    // A client that hung up needs no answer.
-    let _ = request.respond(with_security_headers(response));
+fn write_response(stream: &mut TcpStream, response: &Response, head_only: bool) -> io::Result<()> {
+    let mut out = BufWriter::new(stream);
+    let length = match &response.body {
+        Body::File(_, len) => *len,
+        Body::Text(text) => text.len() as u64,
+    };
+    write!(
+        out,
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\n\
+         Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\n\
+         X-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nConnection: close\r\n",
+        response.status,
+        reason(response.status),
+        response.content_type,
+    )?;
+    if let Some(location) = &response.location {
+        write!(out, "Location: {location}\r\n")?;
+    }
+    out.write_all(b"\r\n")?;
+    if !head_only {
+        match &response.body {
+            Body::File(file, _) => {
+                io::copy(&mut file.take(length), &mut out)?;
+            }
+            Body::Text(text) => out.write_all(text.as_bytes())?,
+        }
+    }
+    out.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "",
+    }
 }
 
 /// The response to `method url`, security headers not yet added.
-fn respond(root: &Path, method: &Method, url: &str) -> ResponseBox {
-    if !matches!(method, Method::Get | Method::Head) {
+fn respond(root: &Path, method: &str, url: &str) -> Response {
+    if !matches!(method, "GET" | "HEAD") {
         return text_response(405, "method not allowed");
     }
     let path = match resolve(root, url) {
@@ -100,10 +178,7 @@ fn respond(root: &Path, method: &Method, url: &str) -> ResponseBox {
         Ok(Resolved::Directory) => {
             // Relative links in index.html need the trailing slash.
             let mut response = text_response(301, "moved");
-            let location = format!("{}/", url.split(['?', '#']).next().unwrap_or(url));
-            if let Ok(h) = Header::from_bytes("Location", location.as_bytes()) {
-                response.add_header(h);
-            }
+            response.location = Some(format!("{}/", url.split(['?', '#']).next().unwrap_or(url)));
             return response;
         }
         Err(code) => {
@@ -115,14 +190,13 @@ fn respond(root: &Path, method: &Method, url: &str) -> ResponseBox {
             return text_response(code, reason);
         }
     };
-    match File::open(&path) {
-        Ok(file) => {
-            let mut response = Response::from_file(file).boxed();
-            if let Ok(h) = Header::from_bytes("Content-Type", content_type(&path)) {
-                response.add_header(h);
-            }
-            response
-        }
+    match File::open(&path).and_then(|f| Ok((f.metadata()?.len(), f))) {
+        Ok((len, file)) => Response {
+            status: 200,
+            content_type: content_type(&path),
+            body: Body::File(file, len),
+            location: None,
+        },
         Err(_) => text_response(404, "not found"),
     }
 }
@@ -202,27 +276,13 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn text_response(code: u16, body: &str) -> ResponseBox {
-    let mut response = Response::from_string(format!("{code} {body}\n"))
-        .with_status_code(code)
-        .boxed();
-    if let Ok(h) = Header::from_bytes("Content-Type", "text/plain; charset=utf-8") {
-        response.add_header(h);
+fn text_response(status: u16, body: &str) -> Response {
+    Response {
+        status,
+        content_type: "text/plain; charset=utf-8",
+        body: Body::Text(format!("{status} {body}\n")),
+        location: None,
     }
-    response
-}
-
-fn with_security_headers(mut response: ResponseBox) -> ResponseBox {
-    for (name, value) in [
-        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Cache-Control", "no-cache"),
-    ] {
-        if let Ok(h) = Header::from_bytes(name, value) {
-            response.add_header(h);
-        }
-    }
-    response
 }
 
 #[cfg(test)]
