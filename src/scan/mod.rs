@@ -102,7 +102,10 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     // (bilinear), so runs of one to three pixels become measurable. First
     // only around the likeliest code of the first pass, then (for frames of
     // camera size) all of it.
-    if let Some([x0, y0, x1, y1]) = seen.region.take() {
+    if let Some([x0, y0, x1, y1]) = seen.region.take().filter(|[x0, y0, x1, y1]| {
+        // Bounded memory: the upscaled box is at most 4 × UPSCALE_MAX_PIXELS.
+        (x1 - x0) * (y1 - y0) <= UPSCALE_MAX_PIXELS
+    }) {
         let (w2, h2, big) = upscale2(width, luma, x0, y0, x1.min(width), y1.min(height));
         let texts = read_image(w2, h2, &big, &mut seen);
         if !texts.is_empty() {
@@ -124,7 +127,7 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     })
 }
 
-/// Images up to this size get the second, upscaled pass.
+/// Images (or boxes of them) up to this size get the second, upscaled pass.
 const UPSCALE_MAX_PIXELS: usize = 1280 * 720;
 
 /// What the passes saw of codes they could not read.
