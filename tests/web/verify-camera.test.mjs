@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeIssuer, servePages, launchBrowser, recordRequests } from './harness.mjs';
-import { qrImage, writeY4m, openVerifier, goOffline, readVerdict } from './verify-util.mjs';
+import { makeIssuer } from './harness.mjs';
+import { scanCredentialWithCamera } from './verify-util.mjs';
 
 let issuer;
 let videos;
@@ -21,27 +21,7 @@ after(() => {
   rmSync(videos, { recursive: true, force: true });
 });
 
-/** Scans `kind`'s credential through the fake camera, offline; returns the verdict and the requests made. */
-async function scanWithCamera(kind) {
-  const video = join(videos, `${kind}.y4m`);
-  writeY4m(video, await qrImage(issuer.credentials[kind]));
-  const site = await servePages(issuer);
-  const browser = await launchBrowser({ fakeVideo: video });
-  try {
-    const context = await browser.newContext();
-    await context.grantPermissions(['camera'], { origin: site.url });
-    const page = await openVerifier(context, site);
-    await goOffline(context, page, site);
-    const requests = recordRequests(page);
-    await page.click('#scan-btn');
-    const verdict = await readVerdict(page);
-    const log = await page.textContent('#log-summary');
-    return { verdict, requests, log };
-  } finally {
-    await browser.close();
-    await site.cleanup();
-  }
-}
+const scanWithCamera = (kind) => scanCredentialWithCamera(issuer, videos, kind);
 
 test('camera: a valid credential shows VALID, green, with the masked name', async () => {
   const { verdict, requests, log } = await scanWithCamera('valid');
