@@ -4,93 +4,13 @@
 //! generator, calls the library, and turns typed errors into one message and a
 //! documented exit code. No format or crypto logic lives here.
 
+// The CLI reads files, the clock and the OS random generator: native only.
 #[cfg(not(target_arch = "wasm32"))]
-mod batch;
-#[cfg(not(target_arch = "wasm32"))]
-mod error;
-#[cfg(not(target_arch = "wasm32"))]
-mod issue;
-#[cfg(not(target_arch = "wasm32"))]
-mod keyfile;
-#[cfg(not(target_arch = "wasm32"))]
-mod output;
-#[cfg(not(target_arch = "wasm32"))]
-mod revoke;
-#[cfg(not(target_arch = "wasm32"))]
-mod serve;
-#[cfg(not(target_arch = "wasm32"))]
-mod time;
-#[cfg(not(target_arch = "wasm32"))]
-mod trust;
-#[cfg(not(target_arch = "wasm32"))]
-mod verify;
-
-#[cfg(not(target_arch = "wasm32"))]
-use clap::{Parser, Subcommand};
-
-/// Shown after the top-level help: scripts rely on these codes.
-#[cfg(not(target_arch = "wasm32"))]
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success (verify: the credential is valid)
-  1  a negative answer: verify refused the credential, or issue-batch had failed rows
-  2  usage error: unknown command or option, missing or malformed argument
-  3  bad input: unreadable or corrupt file, missing or invalid key, bad config,
-     corrupted trust list, or refusal to overwrite a file
-
-Times are RFC 3339 (2026-01-01T08:00:00Z) or Unix seconds (1767254400).";
-
-#[cfg(not(target_arch = "wasm32"))]
-#[derive(Parser)]
-#[command(
-    name = "codewallet",
-    version,
-    about = "Issue, revoke and verify offline health-code credentials",
-    after_help = EXIT_CODES
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-#[derive(Subcommand)]
-enum Command {
-    /// Generate an Ed25519 key pair: PKCS#8 private key and SPKI public key (.pub)
-    Keygen(keyfile::KeygenArgs),
-    /// Sign a trust list of issuer keys and revoked ids with the root key
-    TrustList(trust::TrustListArgs),
-    /// Issue one credential as text, a link, an SVG or a PNG QR code
-    Issue(issue::IssueArgs),
-    /// Issue credentials for every row of a CSV or JSON Lines file, in parallel
-    IssueBatch(batch::BatchArgs),
-    /// Add a credential id to a revocation list
-    Revoke(revoke::RevokeArgs),
-    /// Verify a credential offline against a trust list
-    Verify(verify::VerifyArgs),
-    /// Serve the web pages from a directory, with a strict Content Security Policy
-    Serve(serve::ServeArgs),
-}
+mod cli;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Keygen(args) => keyfile::keygen(&args),
-        Command::TrustList(args) => trust::run(&args),
-        Command::Issue(args) => issue::run(&args),
-        Command::IssueBatch(args) => batch::run(&args),
-        Command::Revoke(args) => revoke::run(&args),
-        Command::Verify(args) => verify::run(&args),
-        Command::Serve(args) => serve::run(&args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            e.print();
-            e.exit_code()
-        }
-    }
+    cli::main()
 }
 
 #[cfg(target_arch = "wasm32")]

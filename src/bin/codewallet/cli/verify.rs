@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::Args;
 use codewallet::{Credential, Policy, TrustList, TrustListError, Verdict};
 
-use crate::error::{CliError, CliResult, EXIT_REFUSED, print_stdout, read_file};
-use crate::output::JsonObject;
-use crate::{keyfile, time};
+use crate::cli::error::{CliError, CliResult, EXIT_REFUSED, print_stdout, read_file};
+use crate::cli::output::JsonObject;
+use crate::cli::{keyfile, time};
 
 /// Arguments of `codewallet verify`.
 #[derive(Args)]

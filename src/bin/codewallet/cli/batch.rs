@@ -21,10 +21,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::error::{CliError, CliResult, EXIT_REFUSED};
-use crate::issue::{Subject, check_issuer, sign_one, unknown_status};
-use crate::output::push_json_string;
-use crate::{keyfile, time};
+use crate::cli::error::{CliError, CliResult, EXIT_REFUSED};
+use crate::cli::issue::{Subject, check_issuer, sign_one, unknown_status};
+use crate::cli::output::push_json_string;
+use crate::cli::{keyfile, time};
 
 /// Rows per chunk: enough to keep every core busy, small enough to stream.
 const CHUNK_ROWS: usize = 16 * 1024;

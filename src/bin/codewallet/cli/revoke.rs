@@ -12,8 +12,8 @@ use clap::{ArgGroup, Args};
 use codewallet::CredentialId;
 use serde::Deserialize;
 
-use crate::error::{CliError, CliResult, print_stdout};
-use crate::time;
+use crate::cli::error::{CliError, CliResult, print_stdout};
+use crate::cli::time;
 
 /// Arguments of `codewallet revoke`.
 #[derive(Args)]

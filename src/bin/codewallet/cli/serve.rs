@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::error::{CliError, CliResult, print_stdout};
+use crate::cli::error::{CliError, CliResult, print_stdout};
 
 /// The policy the pages are written for: everything from this origin, no inline
 /// script or style, wasm compilation allowed, camera frames via blob: URLs.

@@ -17,7 +17,7 @@ use ed25519_dalek::pkcs8::{
 };
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
-use crate::error::{CliError, CliResult, print_stdout, read_text};
+use crate::cli::error::{CliError, CliResult, print_stdout, read_text};
 
 /// Arguments of `codewallet keygen`.
 #[derive(Args)]
@@ -71,7 +71,7 @@ pub fn keygen(args: &KeygenArgs) -> CliResult {
         .map_err(|e| CliError::input("cannot encode the public key").because(&e))?;
 
     write_private(&args.out, private_pem.as_bytes(), args.force)?;
-    crate::error::write_file(&public_path, "public key", public_pem.as_bytes())?;
+    crate::cli::error::write_file(&public_path, "public key", public_pem.as_bytes())?;
 
     let key = SecretKey::from_seed(&signing.to_bytes());
     let public = key.public_key();

@@ -7,8 +7,8 @@ use clap::Args;
 use codewallet::{IssuerEntry, Status, TrustList};
 use serde::Deserialize;
 
-use crate::error::{CliError, CliResult, print_stdout, read_text, write_file};
-use crate::{keyfile, revoke, time};
+use crate::cli::error::{CliError, CliResult, print_stdout, read_text, write_file};
+use crate::cli::{keyfile, revoke, time};
 
 /// Arguments of `codewallet trust-list`.
 #[derive(Args)]
@@ -79,7 +79,7 @@ impl IssuerConfig {
         let mut statuses = Vec::new();
         for name in &self.statuses {
             let status =
-                Status::from_name(name).ok_or_else(|| crate::issue::unknown_status(name))?;
+                Status::from_name(name).ok_or_else(|| crate::cli::issue::unknown_status(name))?;
             if statuses.contains(&status) {
                 return Err(format!("status `{name}` is listed twice"));
             }

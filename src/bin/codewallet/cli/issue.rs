@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use codewallet::credential::MAX_NAME_LEN;
 use codewallet::{Credential, CredentialId, IdBinding, QrMatrix, SecretKey, Status, mask_name};
 
-use crate::error::{CliError, CliResult, print_stdout, write_file};
-use crate::{keyfile, output, time};
+use crate::cli::error::{CliError, CliResult, print_stdout, write_file};
+use crate::cli::{keyfile, output, time};
 
 /// Arguments of `codewallet issue`.
 #[derive(Args)]
