@@ -6,6 +6,9 @@
 //! 3 issuers and 10,000 revoked ids.
 //!
 //! Run with `cargo bench --bench core` (or `scripts/bench`).
+// Native only: on wasm32 this target compiles to nothing.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -1,5 +1,8 @@
 //! Prints the example encodings of docs/FORMAT.md (the tests check the same bytes).
 //! `cargo run --example format_examples`
+// Native only: on wasm32 this target compiles to nothing.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
 
 use codewallet::{
     Credential, CredentialId, IdBinding, IssuerEntry, SecretKey, Status, TrustList, hex,

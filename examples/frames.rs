@@ -3,6 +3,9 @@
 //! `cargo run --release --example frames -- OUT_DIR [COUNT [WIDTH HEIGHT]]`
 //! (defaults 200 frames of 640 × 480). `OUT_DIR/index.json` lists
 //! `{"file", "text", "description"}` per frame.
+// Native only: on wasm32 this target compiles to nothing.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
 
 // A tool, like the tests it shares the generator with: a failure stops it loudly.
 #[allow(clippy::expect_used)]

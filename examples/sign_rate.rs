@@ -5,6 +5,9 @@
 //! writes each credential; `scripts/bench` prints the two side by side.
 //!
 //! Usage: `cargo run --release --example sign_rate [COUNT]` (default 1,000,000).
+// Native only: on wasm32 this target compiles to nothing.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::time::Instant;
 
