@@ -133,26 +133,26 @@ build_wasm() {
     ensure_wasm_tools
     ensure_npm
     WASM_SIZES=""
-    build_wasm_module core --no-default-features
-    build_wasm_module reader --features reader
+    build_wasm_module core wasm -Oz --no-default-features
+    build_wasm_module reader wasm-reader -O3 --features reader
 }
 
-# build_wasm_module NAME CARGO_FEATURE_ARGS...
+# build_wasm_module NAME CARGO_PROFILE WASM_OPT_LEVEL CARGO_FEATURE_ARGS...
 build_wasm_module() {
-    local name="$1" out="$ROOT/www/pkg/$1"
-    shift
-    step "cargo build --lib --target wasm32-unknown-unknown --profile wasm $*"
-    cargo build --lib --target wasm32-unknown-unknown --profile wasm "$@"
+    local name="$1" out="$ROOT/www/pkg/$1" profile="$2" level="$3"
+    shift 3
+    step "cargo build --lib --target wasm32-unknown-unknown --profile $profile $*"
+    cargo build --lib --target wasm32-unknown-unknown --profile "$profile" "$@"
     step "wasm-bindgen --target web ($name)"
     wasm-bindgen --target web --no-typescript --out-dir "$out" \
-        "$TARGET_DIR/wasm32-unknown-unknown/wasm/codewallet.wasm"
+        "$TARGET_DIR/wasm32-unknown-unknown/$profile/codewallet.wasm"
     local wasm="$out/codewallet_bg.wasm" wasm_opt
     wasm_opt="$(find_wasm_opt)"
     if [[ -n "$wasm_opt" ]]; then
-        step "wasm-opt -Oz ($name)"
+        step "wasm-opt $level ($name)"
         # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt
         # must accept them and may use no others.
-        "$wasm_opt" -Oz \
+        "$wasm_opt" "$level" \
             --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
             --enable-mutable-globals --enable-reference-types --enable-multivalue \
             --strip-debug --strip-producers --strip-target-features \

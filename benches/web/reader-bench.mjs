@@ -50,7 +50,7 @@ if (!existsSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm'))) {
 }
 if (!existsSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm'))) {
   log('building the rqrr baseline wasm');
-  run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module rqrr-baseline --features rqrr-baseline']);
+  run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module rqrr-baseline wasm-reader -O3 --features rqrr-baseline']);
 }
 const SETS = [
   { label: '640×480', ...frames(FRAMES, 640, 480) },
