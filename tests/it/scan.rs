@@ -69,8 +69,11 @@ fn bad_images_get_typed_errors() {
 
 /// Draws a `qrcode` symbol at `scale` pixels a module with a 4-module quiet zone.
 fn render_code(code: &qrcode::QrCode, scale: usize) -> (usize, Vec<u8>) {
-    let n = code.width();
-    let colors = code.to_colors();
+    render_colors(code.width(), &code.to_colors(), scale)
+}
+
+/// Draws `n` × `n` modules at `scale` pixels a module with a 4-module quiet zone.
+fn render_colors(n: usize, colors: &[qrcode::Color], scale: usize) -> (usize, Vec<u8>) {
     let side = (n + 8) * scale;
     let mut luma = vec![255u8; side * side];
     for y in 0..side {
@@ -154,17 +157,7 @@ mod properties {
                     colors[y * n + x] = !colors[y * n + x];
                 }
             }
-            let scale = 3;
-            let side = (n + 8) * scale;
-            let mut luma = vec![255u8; side * side];
-            for y in 0..side {
-                for x in 0..side {
-                    let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
-                    if mx < n && my < n && colors[my * n + mx] == qrcode::Color::Dark {
-                        luma[y * side + x] = 0;
-                    }
-                }
-            }
+            let (side, luma) = super::render_colors(n, &colors, 3);
             prop_assert_eq!(decode_luma(side, side, &luma), Ok(vec![text.to_string()]));
         }
     }
