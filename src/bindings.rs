@@ -27,10 +27,6 @@ trait ToJs {
     fn to_js_value(&self) -> JsValue;
 }
 
-fn to_js<T: ToJs>(value: &T) -> Result<JsValue, JsValue> {
-    Ok(value.to_js_value())
-}
-
 /// A plain object built field by field.
 struct Obj(js_sys::Object);
 
@@ -270,12 +266,7 @@ impl JsTrustList {
     /// `code`: `bad_policy`, for a policy object of the wrong shape.
     pub fn verify(&self, text: &str, now: f64, policy: JsValue) -> Result<JsValue, JsValue> {
         let policy = PolicyInput::from_js(policy)?;
-        to_js(&VerdictView::from(&crate::verify(
-            text,
-            &self.0,
-            seconds(now),
-            &policy,
-        )))
+        Ok(VerdictView::from(&crate::verify(text, &self.0, seconds(now), &policy)).to_js_value())
     }
 }
 
@@ -296,16 +287,12 @@ pub fn qr_svg(text: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = qrMatrix)]
 pub fn qr_matrix(text: &str) -> Result<JsValue, JsValue> {
     let qr = qr_matrix_of(text)?;
-    let out = js_sys::Object::new();
     let modules: Vec<u8> = qr.modules.iter().map(|&dark| u8::from(dark)).collect();
-    for (key, value) in [
-        ("version", JsValue::from(qr.version)),
-        ("size", JsValue::from(qr.size as u32)),
-        ("modules", Uint8Array::from(&modules[..]).into()),
-    ] {
-        Reflect::set(&out, &key.into(), &value)?;
-    }
-    Ok(out.into())
+    Ok(Obj::new()
+        .set("version", qr.version)
+        .set("size", qr.size as u32)
+        .set("modules", Uint8Array::from(&modules[..]))
+        .done())
 }
 
 fn qr_matrix_of(text: &str) -> Result<QrMatrix, JsValue> {
@@ -320,7 +307,7 @@ fn qr_matrix_of(text: &str) -> Result<QrMatrix, JsValue> {
 #[wasm_bindgen(js_name = decodeCredential)]
 pub fn decode_credential(text: &str) -> Result<JsValue, JsValue> {
     let decoded = credential::decode(text).map_err(|e| js_error(e.code(), &e.to_string()))?;
-    to_js(&CredentialView::from(&decoded.credential))
+    Ok(CredentialView::from(&decoded.credential).to_js_value())
 }
 
 /// Whether an ID-document number typed by staff matches the credential's binding.
@@ -432,11 +419,12 @@ impl JsWallet {
             .map_err(|e| js_error("storage_unavailable", &e.to_string()))?;
         let load_problem = match problem {
             None => JsValue::NULL,
-            Some(p) => to_js(&LoadProblemView {
+            Some(p) => LoadProblemView {
                 skipped: p.skipped,
                 reason: p.reason,
                 backed_up: p.backed_up,
-            })?,
+            }
+            .to_js_value(),
         };
         Ok(JsWallet {
             wallet,
@@ -452,10 +440,7 @@ impl JsWallet {
     }
 
     /// The entries in order: `[{label, text, credential}]`.
-    ///
-    /// # Errors
-    /// Only if a value cannot be converted (`internal`).
-    pub fn entries(&self) -> Result<JsValue, JsValue> {
+    pub fn entries(&self) -> JsValue {
         let views: Vec<EntryView> = self
             .wallet
             .entries()
@@ -466,7 +451,7 @@ impl JsWallet {
                 credential: CredentialView::from(&e.credential),
             })
             .collect();
-        to_js(&views)
+        views.to_js_value()
     }
 
     /// Verifies `text` against `trust` at `now` and adds it under `label`.

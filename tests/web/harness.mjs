@@ -142,6 +142,12 @@ export function launchBrowser({ fakeVideo, args = [] } = {}) {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: flags });
 }
 
+/** A `localStorage` stand-in over a Map (`values`), for the wasm modules in Node. */
+export function memoryStorage() {
+  const values = new Map();
+  return { values, getItem: (k) => values.get(k) ?? null, setItem: (k, v) => { values.set(k, String(v)); } };
+}
+
 /** Records every request a page makes, for the "no network on the scan path" checks. */
 export function recordRequests(page) {
   const requests = [];

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, makeIssuer } from './harness.mjs';
+import { ROOT, makeIssuer, memoryStorage } from './harness.mjs';
 
 const cw = await import(join(ROOT, 'www/pkg/core/codewallet.js'));
 cw.initSync({ module: readFileSync(join(ROOT, 'www/pkg/core/codewallet_bg.wasm')) });
@@ -69,8 +69,8 @@ test('the policy is read field by field; wrong shapes are bad_policy errors', ()
 
 test('wallet entries and load problems are plain objects', () => {
   const issuer = makeIssuer();
-  const store = new Map();
-  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => { store.set(k, String(v)); } };
+  const storage = memoryStorage();
+  const store = storage.values;
   try {
     const trust = new cw.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
     const wallet = new cw.Wallet(storage);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, makeIssuer } from './harness.mjs';
+import { ROOT, makeIssuer, memoryStorage } from './harness.mjs';
 
 async function load(variant) {
   const mod = await import(join(ROOT, `www/pkg/${variant}/codewallet.js`));
@@ -64,8 +64,7 @@ test('core module: errors are Error objects with a code', async () => {
 test('core module: the wallet keeps credentials in any getItem/setItem storage', async () => {
   const cw = await load('core');
   const issuer = makeIssuer();
-  const store = new Map();
-  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => { store.set(k, String(v)); } };
+  const storage = memoryStorage();
   try {
     const trust = new cw.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
     const wallet = new cw.Wallet(storage);
