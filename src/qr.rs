@@ -6,7 +6,7 @@
 //! QR standard requires, so every renderer draws it.
 
 use qrcode::{EcLevel, QrCode, Version};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// Modules of white border on each side (ISO/IEC 18004 requires 4).
 pub const QUIET_ZONE: usize = 4;
@@ -84,7 +84,8 @@ impl QrMatrix {
                 while x < n && self.is_dark(x, y) {
                     x += 1;
                 }
-                path.push_str(&format!("M{start} {y}h{}v1H{start}z", x - start));
+                // Writing into a String cannot fail.
+                let _ = write!(path, "M{start} {y}h{}v1H{start}z", x - start);
             }
         }
         format!(
