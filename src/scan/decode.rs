@@ -239,7 +239,9 @@ pub fn decode_grid(g: &Grid, layout: &Layout) -> Result<String, GridError> {
     }
     if version >= 7 {
         if let Some(v) = read_version(g) {
-            if v != version {
+            // A claim far from the size the finders measured is a misread
+            // (sampling at the wrong size reads noise there), not a size to try.
+            if v != version && v.abs_diff(version) <= (version / 5).max(2) {
                 return Err(GridError::Size(17 + 4 * v));
             }
         }
@@ -444,4 +446,45 @@ fn text_of_legacy(bytes: Vec<u8>) -> String {
             .collect();
     }
     bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Grid, GridError, Layout, decode_grid, version_word};
+    use qrcode::{Color, EcLevel, QrCode, Version};
+
+    /// A version-10 code's grid with both copies of its version information
+    /// replaced by `version`'s word.
+    fn v10_claiming(text: &str, version: u32) -> Grid {
+        let code = QrCode::with_version(text, Version::Normal(10), EcLevel::Q).unwrap();
+        let n = code.width();
+        let mut g = Grid {
+            size: n,
+            modules: code.to_colors().iter().map(|&c| c == Color::Dark).collect(),
+        };
+        let word = version_word(version);
+        for i in 0..18 {
+            let (p, q) = (n - 11 + i % 3, i / 3);
+            let bit = word >> i & 1 == 1;
+            g.modules[q * n + p] = bit;
+            g.modules[p * n + q] = bit;
+        }
+        g
+    }
+
+    #[test]
+    fn version_information_near_the_measured_size_is_followed() {
+        let g = v10_claiming("CW1:NEAR", 11);
+        let layout = Layout::new(g.size).unwrap();
+        assert_eq!(decode_grid(&g, &layout), Err(GridError::Size(61)));
+    }
+
+    #[test]
+    fn version_information_far_from_the_measured_size_is_a_misread() {
+        // Sampling at a wrong size often reads version 23 there; a size of
+        // 109 modules is not what finders 57 modules apart measured.
+        let g = v10_claiming("CW1:FAR", 23);
+        let layout = Layout::new(g.size).unwrap();
+        assert_eq!(decode_grid(&g, &layout), Ok("CW1:FAR".to_string()));
+    }
 }

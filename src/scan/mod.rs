@@ -232,18 +232,12 @@ fn read_codes(bits: &binarize::BitImage, seen: &mut Seen) -> Vec<String> {
 
 /// Reads the code whose finders are `c`, trying the likely sizes.
 fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
-    let mut sizes = grid::sizes(bits, c);
-    let mut tried = Vec::new();
-    while let Some(size) = sizes.first().copied() {
-        sizes.remove(0);
-        if tried.contains(&size) || tried.len() >= 3 {
-            continue;
-        }
-        tried.push(size);
+    let mut sizes = SizeQueue::new(grid::sizes(bits, c));
+    while let Some(size) = sizes.next() {
         let layout = decode::Layout::new(size)?;
         let mut format_read = false;
         let (maps, guesses) = grid::maps(bits, c, size);
-        for (i, h) in maps.iter().enumerate() {
+        'maps: for (i, h) in maps.iter().enumerate() {
             // Past the first guess of the fourth corner only if some map read
             // the format information: guesses cannot help a grid that is not a code.
             if i > guesses && !format_read {
@@ -256,7 +250,12 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
             for g in std::iter::once(g).chain(mirrored) {
                 match decode::decode_grid(&g, &layout) {
                     Ok(text) => return Some(text),
-                    Err(decode::GridError::Size(s)) => sizes.insert(0, s),
+                    // The version information says the size is wrong: no
+                    // other map at this size will do better.
+                    Err(decode::GridError::Size(s)) => {
+                        sizes.claim(s);
+                        break 'maps;
+                    }
                     Err(decode::GridError::Bad) => format_read = true,
                     Err(decode::GridError::Format) => {}
                 }
@@ -264,6 +263,46 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
         }
     }
     None
+}
+
+/// The sizes to sample one code at, at most [`SizeQueue::MAX`]: first those
+/// the version information named, in the order named (the first claim comes
+/// from the likeliest map), then the finders' estimates.
+struct SizeQueue {
+    estimated: Vec<usize>,
+    claimed: Vec<usize>,
+    tried: Vec<usize>,
+}
+
+impl SizeQueue {
+    const MAX: usize = 3;
+
+    fn new(estimated: Vec<usize>) -> SizeQueue {
+        SizeQueue {
+            estimated,
+            claimed: Vec::new(),
+            tried: Vec::new(),
+        }
+    }
+
+    fn claim(&mut self, size: usize) {
+        if !self.claimed.contains(&size) {
+            self.claimed.push(size);
+        }
+    }
+
+    fn next(&mut self) -> Option<usize> {
+        if self.tried.len() >= Self::MAX {
+            return None;
+        }
+        let size = *self
+            .claimed
+            .iter()
+            .chain(&self.estimated)
+            .find(|s| !self.tried.contains(s))?;
+        self.tried.push(size);
+        Some(size)
+    }
 }
 
 /// The previous reader (the `rqrr` crate), kept buildable for comparison
@@ -296,5 +335,29 @@ mod baseline {
 
     pub fn decode(_: usize, _: usize, _: &[u8]) -> Result<Vec<String>, ScanError> {
         Err(ScanError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SizeQueue;
+
+    #[test]
+    fn sizes_named_by_version_information_come_first_in_order_named() {
+        let mut q = SizeQueue::new(vec![57, 53]);
+        assert_eq!(q.next(), Some(57));
+        q.claim(61);
+        q.claim(65);
+        q.claim(61);
+        assert_eq!(q.next(), Some(61));
+        assert_eq!(q.next(), Some(65));
+        // Three sizes at most.
+        assert_eq!(q.next(), None);
+
+        let mut q = SizeQueue::new(vec![57, 53]);
+        assert_eq!(q.next(), Some(57));
+        q.claim(57);
+        assert_eq!(q.next(), Some(53));
+        assert_eq!(q.next(), None);
     }
 }
