@@ -1,103 +1,160 @@
 //! Local adaptive binarisation.
 //!
-//! The frame is cut into square blocks; each block gets a "black point" from
+//! The frame is cut into 8 × 8 blocks; each block gets a "black point" from
 //! its own minimum, maximum and mean (a block with little contrast borrows its
 //! neighbours' level, so flat paper inside a code is not read as noise). A
 //! pixel is dark when it is at or below the mean black point of the 5 × 5
 //! blocks around its own, which follows uneven light and glare while keeping
 //! module edges sharp.
+//!
+//! Only the per-block thresholds are stored: a pixel is compared when it is
+//! looked at. The finder scans every other row and the grid samples a few
+//! thousand points, so this reads far fewer pixels than writing a two-level
+//! copy of the frame, and the negative image (for light-on-dark codes) costs
+//! only a second set of thresholds from the same block statistics.
 
-/// A two-level image, one byte a pixel: 1 dark, 0 light.
-pub struct BitImage {
-    pub width: usize,
-    pub height: usize,
-    pub dark: Vec<u8>,
+/// Block side in pixels, as a shift: 8.
+const SHIFT: usize = 3;
+const BLOCK: usize = 1 << SHIFT;
+
+/// Below this spread between a block's darkest and lightest pixel the block
+/// is taken as flat.
+const MIN_CONTRAST: u32 = 24;
+
+/// Sum, minimum and maximum of each block of an image, row by row.
+pub struct BlockStats {
+    width: usize,
+    height: usize,
+    blocks_wide: usize,
+    blocks_high: usize,
+    sum_min_max: Vec<(u32, u8, u8)>,
 }
 
-impl BitImage {
+impl BlockStats {
+    /// The statistics of `luma` (`width × height`, already checked).
+    pub fn new(width: usize, height: usize, luma: &[u8]) -> BlockStats {
+        let (bw, bh) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
+        let mut sum_min_max = vec![(0u32, 255u8, 0u8); bw * bh];
+        for (y, row) in luma.chunks_exact(width).enumerate() {
+            let stats = &mut sum_min_max[(y >> SHIFT) * bw..][..bw];
+            for (chunk, s) in row.chunks(BLOCK).zip(stats.iter_mut()) {
+                let (mut sum, mut min, mut max) = (0u32, s.1, s.2);
+                for &p in chunk {
+                    sum += u32::from(p);
+                    min = min.min(p);
+                    max = max.max(p);
+                }
+                *s = (s.0 + sum, min, max);
+            }
+        }
+        BlockStats {
+            width,
+            height,
+            blocks_wide: bw,
+            blocks_high: bh,
+            sum_min_max,
+        }
+    }
+
+    /// Pixels in block (bx, by): fewer at the right and bottom edges.
+    fn count(&self, bx: usize, by: usize) -> u32 {
+        let w = BLOCK.min(self.width - bx * BLOCK);
+        let h = BLOCK.min(self.height - by * BLOCK);
+        (w * h) as u32
+    }
+}
+
+/// A two-level view of an image: [`BitImage::get`] says whether a pixel is dark.
+pub struct BitImage<'a> {
+    pub width: usize,
+    pub height: usize,
+    luma: &'a [u8],
+    /// 255 to read the negative image, else 0.
+    flip: u8,
+    blocks_wide: usize,
+    /// A pixel is dark when `pixel ^ flip` is at or below its block's value.
+    threshold: Vec<u8>,
+}
+
+impl<'a> BitImage<'a> {
+    /// Binarises `luma`, whose block statistics are `stats`; `invert` reads
+    /// the image as its negative (for light-on-dark codes).
+    pub fn new(luma: &'a [u8], stats: &BlockStats, invert: bool) -> BitImage<'a> {
+        let (bw, bh) = (stats.blocks_wide, stats.blocks_high);
+        let mut black = vec![0u32; bw * bh];
+        for by in 0..bh {
+            for bx in 0..bw {
+                let (sum, min, max) = stats.sum_min_max[by * bw + bx];
+                let count = stats.count(bx, by);
+                let (sum, min, max) = if invert {
+                    (255 * count - sum, 255 - max, 255 - min)
+                } else {
+                    (sum, min, max)
+                };
+                let (min, max) = (u32::from(min), u32::from(max));
+                let mut level = sum / count;
+                if max - min <= MIN_CONTRAST {
+                    // Flat: assume light paper unless the neighbours say the
+                    // flat area is darker than they are.
+                    level = min / 2;
+                    if bx > 0 && by > 0 {
+                        let n = (black[(by - 1) * bw + bx]
+                            + 2 * black[by * bw + bx - 1]
+                            + black[(by - 1) * bw + bx - 1])
+                            / 4;
+                        if min < n {
+                            level = n;
+                        }
+                    }
+                }
+                black[by * bw + bx] = level;
+            }
+        }
+        // Averaged over 5 × 5 neighbourhoods (clamped at the borders).
+        let mut threshold = vec![0u8; bw * bh];
+        for by in 0..bh {
+            let cy = by.clamp(2, bh.saturating_sub(3).max(2));
+            for bx in 0..bw {
+                let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
+                let (mut sum, mut n) = (0u32, 0u32);
+                for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
+                    for xx in cx.saturating_sub(2)..(cx + 3).min(bw) {
+                        sum += black[yy * bw + xx];
+                        n += 1;
+                    }
+                }
+                // An average of levels of at most 255.
+                threshold[by * bw + bx] = (sum / n.max(1)) as u8;
+            }
+        }
+        BitImage {
+            width: stats.width,
+            height: stats.height,
+            luma,
+            flip: if invert { 255 } else { 0 },
+            blocks_wide: bw,
+            threshold,
+        }
+    }
+
     /// Whether the pixel at (x, y) is dark; outside the image is light.
     #[inline]
     pub fn get(&self, x: i32, y: i32) -> bool {
         if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
             return false;
         }
-        self.dark[y as usize * self.width + x as usize] != 0
+        let (x, y) = (x as usize, y as usize);
+        self.luma[y * self.width + x] ^ self.flip
+            <= self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)]
     }
-}
 
-/// Below this spread between a block's darkest and lightest pixel the block
-/// is taken as flat.
-const MIN_CONTRAST: u32 = 24;
-
-/// Binarises `luma` (`width × height`, already checked) with `block`-pixel
-/// blocks; `invert` reads the image as its negative (for light-on-dark codes).
-pub fn binarize(width: usize, height: usize, luma: &[u8], block: usize, invert: bool) -> BitImage {
-    let block = block.max(2);
-    let flip = if invert { 255u8 } else { 0 };
-    let bw = width.div_ceil(block);
-    let bh = height.div_ceil(block);
-    let mut black = vec![0u32; bw * bh];
-    for by in 0..bh {
-        for bx in 0..bw {
-            let (x0, y0) = (bx * block, by * block);
-            let (x1, y1) = ((x0 + block).min(width), (y0 + block).min(height));
-            let (mut min, mut max, mut sum) = (255u32, 0u32, 0u32);
-            for y in y0..y1 {
-                for &p in &luma[y * width + x0..y * width + x1] {
-                    let p = u32::from(p ^ flip);
-                    sum += p;
-                    min = min.min(p);
-                    max = max.max(p);
-                }
-            }
-            let count = ((x1 - x0) * (y1 - y0)) as u32;
-            let mut level = sum / count.max(1);
-            if max - min <= MIN_CONTRAST {
-                // Flat: assume light paper unless the neighbours say the
-                // flat area is darker than they are.
-                level = min / 2;
-                if bx > 0 && by > 0 {
-                    let n = (black[(by - 1) * bw + bx]
-                        + 2 * black[by * bw + bx - 1]
-                        + black[(by - 1) * bw + bx - 1])
-                        / 4;
-                    if min < n {
-                        level = n;
-                    }
-                }
-            }
-            black[by * bw + bx] = level;
+    /// Row `y` (in the image) as one byte a pixel, 1 dark and 0 light, into `out`.
+    pub fn row(&self, y: usize, out: &mut Vec<u8>) {
+        out.clear();
+        let luma = &self.luma[y * self.width..][..self.width];
+        let thresholds = &self.threshold[(y >> SHIFT) * self.blocks_wide..][..self.blocks_wide];
+        for (chunk, &t) in luma.chunks(BLOCK).zip(thresholds) {
+            out.extend(chunk.iter().map(|&p| u8::from(p ^ self.flip <= t)));
         }
-    }
-    // Summed over 5 × 5 neighbourhoods (clamped at the borders).
-    let mut dark = vec![0u8; width * height];
-    for by in 0..bh {
-        let cy = by.clamp(2, bh.saturating_sub(3).max(2));
-        for bx in 0..bw {
-            let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
-            let (mut sum, mut n) = (0u32, 0u32);
-            for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                for xx in cx.saturating_sub(2)..(cx + 3).min(bw) {
-                    sum += black[yy * bw + xx];
-                    n += 1;
-                }
-            }
-            let threshold = sum / n.max(1);
-            let (x0, y0) = (bx * block, by * block);
-            let (x1, y1) = ((x0 + block).min(width), (y0 + block).min(height));
-            for y in y0..y1 {
-                let row = y * width;
-                let src = &luma[row + x0..row + x1];
-                let dst = &mut dark[row + x0..row + x1];
-                for (d, &p) in dst.iter_mut().zip(src) {
-                    *d = u8::from(u32::from(p ^ flip) <= threshold);
-                }
-            }
-        }
-    }
-    BitImage {
-        width,
-        height,
-        dark,
     }
 }

@@ -159,11 +159,12 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
 pub fn find(img: &BitImage) -> Vec<Finder> {
     let mut centres = Vec::new();
     let mut runs: Vec<(u32, u32)> = Vec::with_capacity(img.width / 2 + 2);
+    let mut row = Vec::with_capacity(img.width);
     // Every other row: a finder's centre stripe is three modules tall, so
     // even at two pixels a module it is crossed at least three times.
     let step = 2;
     for y in (0..img.height).step_by(step) {
-        let row = &img.dark[y * img.width..(y + 1) * img.width];
+        img.row(y, &mut row);
         runs.clear();
         // Runs as (start, length); the first run's colour is row[0].
         let mut start = 0usize;

@@ -141,8 +141,9 @@ struct Seen {
 
 /// Reads dark-on-light codes, then light-on-dark ones.
 fn read_image(width: usize, height: usize, luma: &[u8], seen: &mut Seen) -> Vec<String> {
+    let stats = binarize::BlockStats::new(width, height, luma);
     for inverted in [false, true] {
-        let bits = binarize::binarize(width, height, luma, 8, inverted);
+        let bits = binarize::BitImage::new(luma, &stats, inverted);
         let texts = read_codes(&bits, seen);
         if !texts.is_empty() {
             return texts;
