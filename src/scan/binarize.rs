@@ -148,13 +148,30 @@ impl<'a> BitImage<'a> {
             <= self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)]
     }
 
-    /// Row `y` (in the image) as one byte a pixel, 1 dark and 0 light, into `out`.
-    pub fn row(&self, y: usize, out: &mut Vec<u8>) {
-        out.clear();
+    /// Where the colour changes along row `y`, into `edges`: 0, each x whose
+    /// pixel differs from the one before, then the width. Returns whether the
+    /// row starts dark.
+    pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>) -> bool {
         let luma = &self.luma[y * self.width..][..self.width];
         let thresholds = &self.threshold[(y >> SHIFT) * self.blocks_wide..][..self.blocks_wide];
+        let first = luma[0] ^ self.flip <= thresholds[0];
+        edges.clear();
+        edges.resize(self.width + 2, 0);
+        // Without a branch per pixel: every x is written, and the count
+        // moves past it only where the colour changed (noise changes it
+        // at random, which branch prediction cannot follow).
+        let (mut n, mut x, mut prev) = (1, 0u32, first);
         for (chunk, &t) in luma.chunks(BLOCK).zip(thresholds) {
-            out.extend(chunk.iter().map(|&p| u8::from(p ^ self.flip <= t)));
+            for &p in chunk {
+                let dark = p ^ self.flip <= t;
+                edges[n] = x;
+                n += usize::from(dark != prev);
+                prev = dark;
+                x += 1;
+            }
         }
+        edges[n] = x;
+        edges.truncate(n + 1);
+        first
     }
 }

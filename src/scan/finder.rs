@@ -24,18 +24,15 @@ pub struct Finder {
 const MAX_CENTRES: usize = 64;
 
 /// Whether five run lengths are in the ratio 1:1:3:1:1 (within half a module).
-fn ratio_ok(r: &[f32; 5]) -> bool {
-    let total: f32 = r.iter().sum();
-    if total < 7.0 || r.iter().any(|&v| v <= 0.0) {
+fn ratio_ok(r: &[u32; 5]) -> bool {
+    let total: u32 = r.iter().sum();
+    if total < 7 || r.contains(&0) {
         return false;
     }
-    let m = total / 7.0;
-    let var = m * 0.5;
-    (r[0] - m).abs() < var
-        && (r[1] - m).abs() < var
-        && (r[2] - 3.0 * m).abs() < 3.0 * var
-        && (r[3] - m).abs() < var
-        && (r[4] - m).abs() < var
+    // With m = total / 7: |r - m| < m / 2 for the outer runs and
+    // |r - 3m| < 3m / 2 for the centre, multiplied through by 14.
+    let near = |run: u32, modules: u32| (14 * run).abs_diff(2 * modules * total) < modules * total;
+    near(r[0], 1) && near(r[1], 1) && near(r[2], 3) && near(r[3], 1) && near(r[4], 1)
 }
 
 /// Run lengths of the five stripes along direction (dx, dy) through (x, y),
@@ -97,10 +94,10 @@ fn cross(img: &BitImage, x: i32, y: i32, dx: i32, dy: i32, max: u32) -> Option<(
     if r[4] > max {
         return None;
     }
-    let runs = r.map(|v| v as f32);
-    if !ratio_ok(&runs) {
+    if !ratio_ok(&r) {
         return None;
     }
+    let runs = r.map(|v| v as f32);
     // `i` is one past the end of the last run.
     let centre = i as f32 - runs[4] - runs[3] - runs[2] / 2.0;
     Some((runs, centre))
@@ -158,36 +155,27 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
 /// All finder pattern centres in the image, most confirmed first.
 pub fn find(img: &BitImage) -> Vec<Finder> {
     let mut centres = Vec::new();
-    let mut runs: Vec<(u32, u32)> = Vec::with_capacity(img.width / 2 + 2);
-    let mut row = Vec::with_capacity(img.width);
+    let mut edges = Vec::with_capacity(img.width + 2);
     // Every other row: a finder's centre stripe is three modules tall, so
     // even at two pixels a module it is crossed at least three times.
     let step = 2;
     for y in (0..img.height).step_by(step) {
-        img.row(y, &mut row);
-        runs.clear();
-        // Runs as (start, length); the first run's colour is row[0].
-        let mut start = 0usize;
-        for x in 1..=row.len() {
-            if x == row.len() || row[x] != row[start] {
-                runs.push((start as u32, (x - start) as u32));
-                start = x;
-            }
-        }
-        let first_dark = row.first() == Some(&1);
-        // Indices of dark runs: 0, 2, … if the row starts dark, else 1, 3, ….
+        let first_dark = img.row_edges(y, &mut edges);
+        // Run k is edges[k]..edges[k + 1]; dark runs are the even ones if
+        // the row starts dark, else the odd ones.
         let mut i = usize::from(!first_dark);
-        while i + 4 < runs.len() {
+        while i + 5 < edges.len() {
             let r = [
-                runs[i].1 as f32,
-                runs[i + 1].1 as f32,
-                runs[i + 2].1 as f32,
-                runs[i + 3].1 as f32,
-                runs[i + 4].1 as f32,
+                edges[i + 1] - edges[i],
+                edges[i + 2] - edges[i + 1],
+                edges[i + 3] - edges[i + 2],
+                edges[i + 4] - edges[i + 3],
+                edges[i + 5] - edges[i + 4],
             ];
             if ratio_ok(&r) {
-                let cx = runs[i + 2].0 as f32 + r[2] / 2.0;
-                confirm(img, cx, y as i32, r.iter().sum(), &mut centres);
+                let cx = edges[i + 2] as f32 + r[2] as f32 / 2.0;
+                let total: u32 = r.iter().sum();
+                confirm(img, cx, y as i32, total as f32, &mut centres);
             }
             i += 2;
         }
