@@ -324,32 +324,45 @@ fn alignment(img: &BitImage, c: &Corners, size: usize, persp: Option<&Homography
         return None;
     }
     let reach = (ms * if persp.is_some() { 4.0 } else { 6.0 }).max(4.0);
+    // The 25 module centres of the 5 × 5 pattern (dark centre, light ring,
+    // dark ring), as pixel offsets, with the colour each should have.
+    let mut pattern = [(0.0f32, 0.0f32, false); 25];
+    for (k, p) in pattern.iter_mut().enumerate() {
+        let (i, j) = (k as i32 % 5 - 2, k as i32 / 5 - 2);
+        let (fi, fj) = (i as f32, j as f32);
+        *p = (
+            fi * ux + fj * vx,
+            fi * uy + fj * vy,
+            i.abs().max(j.abs()) != 1,
+        );
+    }
     let score = |cx: f32, cy: f32| {
-        let mut s = 0;
-        for j in -2i32..=2 {
-            for i in -2i32..=2 {
-                let want = i.abs().max(j.abs()) != 1;
-                let (fi, fj) = (i as f32, j as f32);
-                let x = cx + fi * ux + fj * vx;
-                let y = cy + fi * uy + fj * vy;
-                if img.get(x.floor() as i32, y.floor() as i32) == want {
-                    s += 1;
-                }
-            }
-        }
-        s
+        pattern
+            .iter()
+            .filter(|&&(ox, oy, want)| {
+                img.get((cx + ox).floor() as i32, (cy + oy).floor() as i32) == want
+            })
+            .count()
     };
     // Coarse (a third of a module) over the whole reach, then fine (a ninth of a
-    // module) around the best coarse point; ties go to the nearer point.
+    // module) around the best coarse point; ties go to the nearer point. Rings
+    // outwards from the expected place, so the search can stop once a perfect
+    // match is nearer than any point left.
     let search = |cx0: f32, cy0: f32, step: f32, steps: i32| {
-        let mut best = (0, f32::MAX, cx0, cy0);
-        for dy in -steps..=steps {
-            for dx in -steps..=steps {
-                let (cx, cy) = (cx0 + dx as f32 * step, cy0 + dy as f32 * step);
-                let s = score(cx, cy);
-                let d = (dx * dx + dy * dy) as f32;
-                if s > best.0 || (s == best.0 && d < best.1) {
-                    best = (s, d, cx, cy);
+        let mut best = (0, i32::MAX, cx0, cy0);
+        for ring in 0..=steps {
+            if best.0 == pattern.len() && ring * ring > best.1 {
+                break;
+            }
+            for dy in -ring..=ring {
+                let across = if dy.abs() == ring { 1 } else { 2 * ring.max(1) };
+                for dx in (-ring..=ring).step_by(across as usize) {
+                    let (cx, cy) = (cx0 + dx as f32 * step, cy0 + dy as f32 * step);
+                    let s = score(cx, cy);
+                    let d = dx * dx + dy * dy;
+                    if s > best.0 || (s == best.0 && d < best.1) {
+                        best = (s, d, cx, cy);
+                    }
                 }
             }
         }
