@@ -110,21 +110,31 @@ impl<'a> BitImage<'a> {
                 black[by * bw + bx] = level;
             }
         }
-        // Averaged over 5 × 5 neighbourhoods (clamped at the borders).
+        // Averaged over 5 × 5 neighbourhoods, moved inwards at the borders:
+        // sums along each row of blocks first, then down the columns.
+        let window = |i: usize, count: usize| {
+            let c = i.clamp(2, count.saturating_sub(3).max(2));
+            (c.saturating_sub(2), (c + 3).min(count))
+        };
+        let mut across = vec![0u32; bw * bh];
+        let mut prefix = vec![0u32; bw + 1];
+        for by in 0..bh {
+            for bx in 0..bw {
+                prefix[bx + 1] = prefix[bx] + black[by * bw + bx];
+            }
+            for bx in 0..bw {
+                let (x0, x1) = window(bx, bw);
+                across[by * bw + bx] = prefix[x1] - prefix[x0];
+            }
+        }
         let mut threshold = vec![0u8; bw * bh];
         for by in 0..bh {
-            let cy = by.clamp(2, bh.saturating_sub(3).max(2));
+            let (y0, y1) = window(by, bh);
             for bx in 0..bw {
-                let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
-                let (mut sum, mut n) = (0u32, 0u32);
-                for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                    for xx in cx.saturating_sub(2)..(cx + 3).min(bw) {
-                        sum += black[yy * bw + xx];
-                        n += 1;
-                    }
-                }
+                let (x0, x1) = window(bx, bw);
+                let sum: u32 = (y0..y1).map(|yy| across[yy * bw + bx]).sum();
                 // An average of levels of at most 255.
-                threshold[by * bw + bx] = (sum / n.max(1)) as u8;
+                threshold[by * bw + bx] = (sum / ((y1 - y0) * (x1 - x0)) as u32) as u8;
             }
         }
         BitImage {
