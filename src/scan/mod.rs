@@ -163,21 +163,34 @@ fn upscale2(
 ) -> (usize, usize, Vec<u8>) {
     let (w, h) = (x1 - x0, y1 - y0);
     let (w2, h2) = (w * 2, h * 2);
-    let mut out = vec![0u8; w2 * h2];
-    let p = |xx: usize, yy: usize| u32::from(luma[(y0 + yy) * width + x0 + xx]);
-    for y in 0..h2 {
-        // Source position of this pixel's centre: (y + 0.5) / 2 − 0.5, in quarters.
-        let sy = (y * 2).saturating_sub(1);
-        let (ya, fy) = ((sy / 4).min(h - 1), (sy % 4) as u32);
-        let yb = (ya + 1).min(h - 1);
-        for x in 0..w2 {
-            let sx = (x * 2).saturating_sub(1);
-            let (xa, fx) = ((sx / 4).min(w - 1), (sx % 4) as u32);
-            let xb = (xa + 1).min(w - 1);
-            let top = p(xa, ya) * (4 - fx) + p(xb, ya) * fx;
-            let bottom = p(xa, yb) * (4 - fx) + p(xb, yb) * fx;
-            out[y * w2 + x] = ((top * (4 - fy) + bottom * fy + 8) / 16) as u8;
+    // Each new pixel's centre lies a quarter of a source pixel from its
+    // nearest source pixel: weights 3/4 and 1/4 along each axis (the edge
+    // pixel repeated at the borders). Source rows are widened first, in
+    // quarters, then pairs of them are mixed.
+    let widen = |y: usize, out: &mut Vec<u16>| {
+        let row = &luma[(y0 + y) * width + x0..][..w];
+        out.clear();
+        for i in 0..w {
+            let centre = 3 * u16::from(row[i]);
+            out.push(centre + u16::from(row[i.saturating_sub(1)]));
+            out.push(centre + u16::from(row[(i + 1).min(w - 1)]));
         }
+    };
+    let mut out = Vec::with_capacity(w2 * h2);
+    let (mut above, mut here, mut below) = (Vec::new(), Vec::new(), Vec::new());
+    widen(0, &mut above);
+    widen(0, &mut here);
+    for y in 0..h {
+        widen((y + 1).min(h - 1), &mut below);
+        for near in [&above, &below] {
+            out.extend(
+                here.iter()
+                    .zip(near.iter())
+                    .map(|(&c, &n)| ((3 * c + n + 8) / 16) as u8),
+            );
+        }
+        std::mem::swap(&mut above, &mut here);
+        std::mem::swap(&mut here, &mut below);
     }
     (w2, h2, out)
 }
@@ -341,7 +354,41 @@ mod baseline {
 
 #[cfg(test)]
 mod tests {
-    use super::SizeQueue;
+    use super::{SizeQueue, upscale2};
+
+    #[test]
+    fn upscaling_is_bilinear_at_twice_the_size() {
+        let (width, height) = (7, 5);
+        let luma: Vec<u8> = (0..width * height).map(|i| (i * 97 % 256) as u8).collect();
+        // A box inside the image, and the whole image.
+        for (x0, y0, x1, y1) in [(1, 1, 6, 4), (0, 0, width, height)] {
+            let (w2, h2, big) = upscale2(width, &luma, x0, y0, x1, y1);
+            assert_eq!((w2, h2), (2 * (x1 - x0), 2 * (y1 - y0)));
+            // Each new pixel's centre mapped back into the box, the box's
+            // edge pixels repeated outside it.
+            let at = |x: f64, y: f64| {
+                let x = x.clamp(0.0, (x1 - x0 - 1) as f64) as usize + x0;
+                let y = y.clamp(0.0, (y1 - y0 - 1) as f64) as usize + y0;
+                f64::from(luma[y * width + x])
+            };
+            for y in 0..h2 {
+                for x in 0..w2 {
+                    let (sx, sy) = ((x as f64 + 0.5) / 2.0 - 0.5, (y as f64 + 0.5) / 2.0 - 0.5);
+                    let (fx, fy) = (sx - sx.floor(), sy - sy.floor());
+                    let (ax, ay) = (sx.floor(), sy.floor());
+                    let want = at(ax, ay) * (1.0 - fx) * (1.0 - fy)
+                        + at(ax + 1.0, ay) * fx * (1.0 - fy)
+                        + at(ax, ay + 1.0) * (1.0 - fx) * fy
+                        + at(ax + 1.0, ay + 1.0) * fx * fy;
+                    let got = f64::from(big[y * w2 + x]);
+                    assert!(
+                        (got - want).abs() <= 0.5,
+                        "({x}, {y}) in {x0},{y0}..{x1},{y1}: {got} vs {want}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn sizes_named_by_version_information_come_first_in_order_named() {
