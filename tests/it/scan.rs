@@ -39,6 +39,33 @@ fn reads_back_a_rendered_credential() {
 }
 
 #[test]
+fn reads_every_code_in_one_image() {
+    // Three people's codes side by side, as on a printed family sheet.
+    let texts = [
+        "CW1:FIRST PERSON 0001",
+        "CW1:SECOND PERSON 0002",
+        "CW1:THIRD PERSON 0003",
+    ];
+    let scale = 3;
+    let codes: Vec<(usize, Vec<u8>)> = texts
+        .iter()
+        .map(|t| render_code(&qrcode::QrCode::new(t.as_bytes()).unwrap(), scale))
+        .collect();
+    let side = codes[0].0;
+    assert!(codes.iter().all(|(s, _)| *s == side));
+    let width = side * codes.len();
+    let mut luma = vec![255u8; width * side];
+    for (k, (_, code)) in codes.iter().enumerate() {
+        for y in 0..side {
+            luma[y * width + k * side..][..side].copy_from_slice(&code[y * side..][..side]);
+        }
+    }
+    let mut read = decode_luma(width, side, &luma).unwrap();
+    read.sort();
+    assert_eq!(read, texts);
+}
+
+#[test]
 fn bad_images_get_typed_errors() {
     let cases: &[(usize, usize, usize, ScanError)] = &[
         (0, 0, 0, ScanError::BadDimensions),
