@@ -111,7 +111,9 @@ async function measure(decoders, sets, loadFrame) {
     const frames = [];
     for (const f of set.index) frames.push({ ...(await loadFrame(set, f.file)), text: f.text });
     for (const d of decoders) {
-      await d.decode(frames[0].width, frames[0].height, frames[0].rgba); // warm-up
+      // Warm-up, as a camera stream gives: the engines compile hot wasm and
+      // JavaScript functions with their optimising tier only after some calls.
+      for (const f of frames.slice(0, 10)) await d.decode(f.width, f.height, f.rgba);
       const times = [];
       let read = 0;
       for (const f of frames) {
