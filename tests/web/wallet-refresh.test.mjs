@@ -75,3 +75,38 @@ test('a newer credential is fetched and replaces the old one in place; failures 
     await context.close();
   }
 });
+
+test('a busy server is waited out: Retry-After in seconds or as an HTTP date, when longer than the backoff', async () => {
+  const HOUR = 3600e3;
+  for (const [label, retryAfter, atLeast] of [
+    ['seconds', () => '7200', 2 * HOUR],
+    ['HTTP date', () => new Date(Date.now() + 3 * HOUR).toUTCString(), 3 * HOUR - 2e3],
+  ]) {
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      let served = 0;
+      await context.route('**/demo-data/refresh/**', (route) => {
+        served++;
+        return route.fulfill({ status: 503, headers: { 'Retry-After': retryAfter() }, body: 'busy' });
+      });
+      const page = await context.newPage();
+      const text = issuer.credentials.red;
+      const key = `credential:${core.decodeCredential(text).id}`;
+      await page.goto(`${site.url}/wallet/#${encodeURIComponent(text)}`);
+      await page.waitForSelector('#qr svg');
+      await page.waitForFunction((k) => JSON.parse(localStorage.getItem('codewallet.refresh') || '{}')[k]?.failures === 1, key);
+      const s = await page.evaluate((k) => JSON.parse(localStorage.getItem('codewallet.refresh'))[k], key);
+      // The first failure's own backoff is at most a few minutes.
+      assert.ok(s.notBefore - s.lastAttempt >= atLeast, `${label}: waits ${s.notBefore - s.lastAttempt} ms`);
+      assert.equal(served, 1, label);
+
+      // Reloading does not ask again.
+      await page.reload();
+      await page.waitForSelector('#qr svg');
+      await page.waitForTimeout(1000);
+      assert.equal(served, 1, `${label}: asked again after a reload`);
+    } finally {
+      await context.close();
+    }
+  }
+});
