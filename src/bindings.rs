@@ -479,6 +479,31 @@ impl JsWallet {
             .map_err(|e| js_error(e.code(), &e.to_string()))
     }
 
+    /// Puts a newer credential in place of entry `index`, keeping its label
+    /// and place, in one write (also when the wallet is full).
+    ///
+    /// # Errors
+    /// `code`: a verdict failure code, `duplicate`, `no_such_entry`,
+    /// `quota_exceeded`, `storage_unavailable`.
+    pub fn replace(
+        &mut self,
+        index: usize,
+        text: &str,
+        trust: &JsTrustList,
+        now: f64,
+    ) -> Result<(), JsValue> {
+        self.wallet
+            .replace(
+                &mut self.storage,
+                index,
+                text,
+                &trust.0,
+                seconds(now),
+                &Policy::default(),
+            )
+            .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
     /// Renames entry `index`.
     ///
     /// # Errors

@@ -234,13 +234,7 @@ impl Wallet {
         policy: &Policy,
     ) -> Result<&Entry, WalletError> {
         let label = check_label(label)?;
-        let verdict = verify(text, trust, now, policy);
-        let credential = match (verdict.failure, verdict.credential) {
-            (None, Some(credential)) => credential,
-            (Some(failure), _) => return Err(WalletError::Refused(failure)),
-            // safe: verify() returns the credential whenever it reports no failure.
-            (None, None) => unreachable!("a valid verdict carries its credential"),
-        };
+        let credential = verified(text, trust, now, policy)?;
         if self
             .entries
             .iter()
@@ -260,6 +254,40 @@ impl Wallet {
             })
         })?;
         Ok(&self.entries[self.entries.len() - 1])
+    }
+
+    /// Puts `text` in place of entry `index`, keeping its label and place in
+    /// one write: a newer credential for the same person (the caller decides
+    /// what counts as newer). Works when the wallet is full.
+    ///
+    /// # Errors
+    /// [`WalletError::Refused`] when `text` does not verify,
+    /// [`WalletError::Duplicate`] when another entry holds it,
+    /// [`WalletError::NoSuchEntry`], [`WalletError::Storage`]; nothing is changed then.
+    pub fn replace(
+        &mut self,
+        storage: &mut dyn Storage,
+        index: usize,
+        text: &str,
+        trust: &TrustList,
+        now: u64,
+        policy: &Policy,
+    ) -> Result<(), WalletError> {
+        self.entry(index)?;
+        let credential = verified(text, trust, now, policy)?;
+        if self
+            .entries
+            .iter()
+            .enumerate()
+            .any(|(i, e)| i != index && e.credential.id == credential.id)
+        {
+            return Err(WalletError::Duplicate);
+        }
+        let text = text.trim_matches(['\r', '\n']).to_owned();
+        self.change(storage, |entries| {
+            entries[index].text = text;
+            entries[index].credential = credential;
+        })
     }
 
     /// Gives entry `index` a new label.
@@ -323,6 +351,22 @@ impl Wallet {
         storage.set(KEY, &next.serialize())?;
         *self = next;
         Ok(())
+    }
+}
+
+/// The credential in `text` if it verifies, else why not.
+fn verified(
+    text: &str,
+    trust: &TrustList,
+    now: u64,
+    policy: &Policy,
+) -> Result<Credential, WalletError> {
+    let verdict = verify(text, trust, now, policy);
+    match (verdict.failure, verdict.credential) {
+        (None, Some(credential)) => Ok(credential),
+        (Some(failure), _) => Err(WalletError::Refused(failure)),
+        // safe: verify() returns the credential whenever it reports no failure.
+        (None, None) => unreachable!("a valid verdict carries its credential"),
     }
 }
 

@@ -257,3 +257,62 @@ proptest::proptest! {
         let _ = Wallet::load(&mut storage).unwrap();
     }
 }
+
+#[test]
+fn replace_keeps_label_and_place_in_one_write_even_when_full() {
+    let mut storage = MemoryStorage::default();
+    let (mut w, _) = Wallet::load(&mut storage).unwrap();
+    for n in 1..=MAX_ENTRIES as u8 {
+        import(
+            &mut w,
+            &mut storage,
+            &format!("P{n}"),
+            &credential(n, T0 + DAY),
+        )
+        .unwrap();
+    }
+    let newer = credential(100, T0 + 2 * DAY);
+    let replace = |w: &mut Wallet, s: &mut MemoryStorage, i: usize, text: &str| {
+        w.replace(s, i, text, &trust(), T0 + 60, &Policy::default())
+    };
+    replace(&mut w, &mut storage, 4, &newer).unwrap();
+    let (reloaded, problem) = Wallet::load(&mut storage).unwrap();
+    assert_eq!(problem, None);
+    assert_eq!(reloaded, w);
+    assert_eq!(w.entries().len(), MAX_ENTRIES);
+    assert_eq!(w.entries()[4].label, "P5");
+    assert_eq!(w.entries()[4].text, newer);
+    assert_eq!(w.entries()[4].credential.expires_at, T0 + 2 * DAY);
+
+    // Refused without a change: what does not verify, another entry's
+    // credential, an index past the end, and a write the storage refuses.
+    let before = w.clone();
+    let expired = credential(101, T0 + 30);
+    assert!(matches!(
+        replace(&mut w, &mut storage, 0, &expired),
+        Err(WalletError::Refused(_))
+    ));
+    assert_eq!(
+        replace(&mut w, &mut storage, 0, &credential(2, T0 + DAY)),
+        Err(WalletError::Duplicate)
+    );
+    assert_eq!(
+        replace(
+            &mut w,
+            &mut storage,
+            MAX_ENTRIES,
+            &credential(102, T0 + DAY)
+        ),
+        Err(WalletError::NoSuchEntry)
+    );
+    storage.quota = Some(10);
+    assert!(matches!(
+        replace(&mut w, &mut storage, 0, &credential(103, T0 + DAY)),
+        Err(WalletError::Storage(_))
+    ));
+    assert_eq!(w, before);
+    // Putting an entry's own credential back is allowed (not a duplicate).
+    storage.quota = None;
+    replace(&mut w, &mut storage, 4, &newer).unwrap();
+    assert_eq!(w, before);
+}

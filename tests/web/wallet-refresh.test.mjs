@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, cw } from './harness.mjs';
+import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, memoryStorage, cw } from './harness.mjs';
 
 let issuer;
 let site;
@@ -108,5 +108,41 @@ test('a busy server is waited out: Retry-After in seconds or as an HTTP date, wh
     } finally {
       await context.close();
     }
+  }
+});
+
+test('a full wallet (twelve people) is refreshed in place too', async () => {
+  const trust = new core.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
+  const storage = memoryStorage();
+  const wallet = new core.Wallet(storage);
+  const key = join(issuer.dir, 'issuer.key');
+  for (let i = 0; i < 12; i++) {
+    // The sixth is the one the first test's refresh file answers for.
+    const text = i === 5 ? issuer.credentials.valid
+      : cw('issue', '--key', key, '--issuer', 'Demo CDC', '--name', `Person ${i}`, '--id-number', `ID${i}`,
+        '--status', 'green', '--now', String(issuer.now)).trim();
+    wallet.import(i === 5 ? 'Grandpa' : `P${i}`, text, trust, issuer.now + 60);
+  }
+  const stored = storage.getItem('codewallet.wallet');
+  const fresh = readFileSync(join(site.dir, `demo-data/refresh/${core.decodeCredential(issuer.credentials.valid).id}.txt`), 'utf8').trim();
+
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    await context.addInitScript((value) => {
+      try {
+        if (!localStorage.getItem('codewallet.wallet')) localStorage.setItem('codewallet.wallet', value);
+      } catch { /* about:blank has no storage */ }
+    }, stored);
+    const page = await context.newPage();
+    await page.goto(`${site.url}/wallet/`);
+    await page.waitForSelector('#message[data-code="refreshed"]');
+    const entries = await page.evaluate(() => localStorage.getItem('codewallet.wallet'));
+    const reread = memoryStorage();
+    reread.setItem('codewallet.wallet', entries);
+    const labels = new core.Wallet(reread).entries().map((e) => [e.label, e.text]);
+    assert.equal(labels.length, 12);
+    assert.deepEqual(labels[5], ['Grandpa', fresh]);
+  } finally {
+    await context.close();
   }
 });

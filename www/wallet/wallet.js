@@ -640,11 +640,7 @@ async function refreshCredentials() {
       || v.credential.expiresAt <= c.expiresAt) continue;
     const index = wallet.entries().findIndex((e) => e.text === entry.text);
     if (index < 0) continue;
-    const ok = change(() => {
-      wallet.import(entry.label, fresh, trust, nowSecs());
-      wallet.moveEntry(wallet.entries().length - 1, index);
-      wallet.remove(index + 1);
-    });
+    const ok = change(() => wallet.replace(index, fresh, trust, nowSecs()));
     if (ok) {
       // The new credential was just fetched: its own refresh waits a full interval.
       const all = readJson(KEY.refresh) || {};
