@@ -135,6 +135,21 @@ build_wasm() {
     WASM_SIZES=""
     build_wasm_module core wasm -Oz --no-default-features
     build_wasm_module reader wasm-reader -O3 --features reader
+    stamp_shell_version
+}
+
+# Writes www/pkg/shell-version.js: a digest of both pages and both wasm
+# modules. The service workers import it and name their caches after it, so
+# any change to what they serve installs as a new cache, whole (never old
+# and new files mixed), and the browser notices the change by itself.
+stamp_shell_version() {
+    local digest
+    digest="$(cd "$ROOT/www" && find wallet verify pkg/core pkg/reader -type f -print0 |
+        LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+    printf '%s\n' \
+        '// Written by scripts/lib.sh (stamp_shell_version): a digest of the pages and' \
+        '// the wasm modules, which the service workers name their caches after.' \
+        "self.SHELL_VERSION = '$digest';" >"$ROOT/www/pkg/shell-version.js"
 }
 
 # build_wasm_module NAME CARGO_PROFILE WASM_OPT_LEVEL CARGO_FEATURE_ARGS...

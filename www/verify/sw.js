@@ -1,9 +1,13 @@
 // Offline service worker of the verifier (scope /verify/). The shell and the
-// wasm reader are served from the cache at once and refreshed in the
-// background; the deployment data (config, trust list) is tried on the network
-// first, briefly, then taken from the cache.
+// wasm reader are served from the cache; the deployment data (config, trust
+// list) is tried on the network first, briefly, then taken from the cache.
+// The cache is named after the build's digest of the pages and modules
+// (../pkg/shell-version.js, which the browser checks for changes like this
+// file): a new build installs as a new cache, whole, so a page never runs new
+// script with an old wasm module or the other way round.
 
-const VERSION = 'cw-verify-v1';
+importScripts('../pkg/shell-version.js');
+const VERSION = `cw-verify-${self.SHELL_VERSION}`;
 const SHELL = [
   './', 'index.html', 'verify.js', 'i18n.js', 'log.js', 'trust.js', 'verdict.js', 'worker.js',
   'verify.css', 'manifest.webmanifest', 'icon.svg',
@@ -56,23 +60,14 @@ async function networkFirst(request) {
   }
 }
 
-async function cacheFirst(event) {
+async function cacheFirst(request) {
   const cache = await caches.open(VERSION);
-  const cached = await cache.match(event.request, { ignoreSearch: true });
-  const refresh = fetch(event.request, { cache: 'no-cache' }).then(async (response) => {
-    if (response.ok) await cache.put(event.request, response.clone());
-    return response;
-  });
-  if (cached) {
-    event.waitUntil(refresh.catch(() => {}));
-    return cached;
-  }
-  return refresh;
+  return (await cache.match(request, { ignoreSearch: true })) || fetch(request);
 }
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith(dataPath)) event.respondWith(networkFirst(event.request));
-  else event.respondWith(cacheFirst(event));
+  else event.respondWith(cacheFirst(event.request));
 });

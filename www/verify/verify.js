@@ -498,6 +498,7 @@ async function main() {
   applyLanguage();
   $('scan-btn').addEventListener('click', startCamera);
   $('torch-btn').addEventListener('click', toggleTorch);
+  $('update-btn').addEventListener('click', () => location.reload());
   $('photo-input').addEventListener('change', (e) => { const f = e.target.files[0]; e.target.value = ''; scanPhoto(f); });
   $('check-btn').addEventListener('click', checkPasted);
   $('paste').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); checkPasted(); } });
@@ -519,7 +520,18 @@ async function main() {
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && view.shown) dismiss(); });
 
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => {});
+  if ('serviceWorker' in navigator) {
+    // A worker taking over from another is a new build, installed whole; this
+    // page still runs the old one until it is reloaded, which is left to the
+    // staff so a verdict on screen is not lost.
+    // (The first worker of a page that had none is the first install: no notice.)
+    let controlled = Boolean(navigator.serviceWorker.controller);
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (controlled) $('update').hidden = false;
+      controlled = true;
+    });
+    navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' }).catch(() => {});
+  }
   await init();
   startWorker();
   log = new CheckpointLog(idbBackend(indexedDB));

@@ -1,12 +1,15 @@
 // The wallet's service worker: keeps the whole app shell, so the page opens
 // and shows the stored codes with no network at all.
 //
-// Cache-first for the shell (a new version of the page ships with a new
-// CACHE name); network-first for the deployment data (config and trust list),
-// falling back to the copy cached here; the QR reader module is cached the
-// first time it is used.
+// Cache-first for the shell; network-first for the deployment data (config
+// and trust list), falling back to the copy cached here; the QR reader module
+// is cached the first time it is used. The cache is named after the build's
+// digest of the pages and modules (../pkg/shell-version.js, which the browser
+// checks for changes like this file): a new build installs as a new cache,
+// whole, and the old one is deleted once it is active.
 
-const CACHE = 'codewallet-wallet-v1';
+importScripts('../pkg/shell-version.js');
+const CACHE = `codewallet-wallet-${self.SHELL_VERSION}`;
 const SHELL = [
   './',
   'index.html',

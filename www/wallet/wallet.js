@@ -671,8 +671,16 @@ async function registerWorker() {
     renderOffline();
     return;
   }
+  // A worker taking over from another is a new build, installed whole; this
+  // page still runs the old one until it is reloaded.
+  // (The first worker of a page that had none is the first install: no notice.)
+  let controlled = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (controlled) $('update').hidden = false;
+    controlled = true;
+  });
   try {
-    const registration = await navigator.serviceWorker.register('sw.js', { scope: './' });
+    const registration = await navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' });
     // Some web-views answer without registering anything (and would never be ready).
     if (!registration) throw new Error('no registration');
     await navigator.serviceWorker.ready;
@@ -686,6 +694,7 @@ async function registerWorker() {
 // ---- events ----------------------------------------------------------------
 
 function wire() {
+  $('update-btn').addEventListener('click', () => location.reload());
   $('lang').addEventListener('click', () => {
     lang = LANGS[(LANGS.indexOf(lang) + 1) % LANGS.length];
     t = translator(lang);
