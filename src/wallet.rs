@@ -234,18 +234,10 @@ impl Wallet {
         policy: &Policy,
     ) -> Result<&Entry, WalletError> {
         let label = check_label(label)?;
-        let credential = verified(text, trust, now, policy)?;
-        if self
-            .entries
-            .iter()
-            .any(|e| e.credential.id == credential.id)
-        {
-            return Err(WalletError::Duplicate);
-        }
+        let (text, credential) = self.admit(text, trust, now, policy, None)?;
         if self.entries.len() >= MAX_ENTRIES {
             return Err(WalletError::Full);
         }
-        let text = text.trim_matches(['\r', '\n']).to_owned();
         self.change(storage, |entries| {
             entries.push(Entry {
                 label,
@@ -274,16 +266,7 @@ impl Wallet {
         policy: &Policy,
     ) -> Result<(), WalletError> {
         self.entry(index)?;
-        let credential = verified(text, trust, now, policy)?;
-        if self
-            .entries
-            .iter()
-            .enumerate()
-            .any(|(i, e)| i != index && e.credential.id == credential.id)
-        {
-            return Err(WalletError::Duplicate);
-        }
-        let text = text.trim_matches(['\r', '\n']).to_owned();
+        let (text, credential) = self.admit(text, trust, now, policy, Some(index))?;
         self.change(storage, |entries| {
             entries[index].text = text;
             entries[index].credential = credential;
@@ -334,6 +317,30 @@ impl Wallet {
         })
     }
 
+    /// `text` as stored, with its credential, if it verifies and no entry
+    /// other than `slot` (the one it would replace) holds that credential.
+    fn admit(
+        &self,
+        text: &str,
+        trust: &TrustList,
+        now: u64,
+        policy: &Policy,
+        slot: Option<usize>,
+    ) -> Result<(String, Credential), WalletError> {
+        let verdict = verify(text, trust, now, policy);
+        let credential = match (verdict.failure, verdict.credential) {
+            (None, Some(credential)) => credential,
+            (Some(failure), _) => return Err(WalletError::Refused(failure)),
+            // safe: verify() returns the credential whenever it reports no failure.
+            (None, None) => unreachable!("a valid verdict carries its credential"),
+        };
+        let held = |(i, e): (usize, &Entry)| Some(i) != slot && e.credential.id == credential.id;
+        if self.entries.iter().enumerate().any(held) {
+            return Err(WalletError::Duplicate);
+        }
+        Ok((text.trim_matches(['\r', '\n']).to_owned(), credential))
+    }
+
     fn entry(&self, index: usize) -> Result<&Entry, WalletError> {
         self.entries.get(index).ok_or(WalletError::NoSuchEntry)
     }
@@ -351,22 +358,6 @@ impl Wallet {
         storage.set(KEY, &next.serialize())?;
         *self = next;
         Ok(())
-    }
-}
-
-/// The credential in `text` if it verifies, else why not.
-fn verified(
-    text: &str,
-    trust: &TrustList,
-    now: u64,
-    policy: &Policy,
-) -> Result<Credential, WalletError> {
-    let verdict = verify(text, trust, now, policy);
-    match (verdict.failure, verdict.credential) {
-        (None, Some(credential)) => Ok(credential),
-        (Some(failure), _) => Err(WalletError::Refused(failure)),
-        // safe: verify() returns the credential whenever it reports no failure.
-        (None, None) => unreachable!("a valid verdict carries its credential"),
     }
 }
 

@@ -136,12 +136,11 @@ test('a full wallet (twelve people) is refreshed in place too', async () => {
     const page = await context.newPage();
     await page.goto(`${site.url}/wallet/`);
     await page.waitForSelector('#message[data-code="refreshed"]');
-    const entries = await page.evaluate(() => localStorage.getItem('codewallet.wallet'));
     const reread = memoryStorage();
-    reread.setItem('codewallet.wallet', entries);
-    const labels = new core.Wallet(reread).entries().map((e) => [e.label, e.text]);
-    assert.equal(labels.length, 12);
-    assert.deepEqual(labels[5], ['Grandpa', fresh]);
+    reread.setItem('codewallet.wallet', await page.evaluate(() => localStorage.getItem('codewallet.wallet')));
+    const entries = new core.Wallet(reread).entries().map((e) => [e.label, e.text]);
+    assert.equal(entries.length, 12);
+    assert.deepEqual(entries[5], ['Grandpa', fresh]);
   } finally {
     await context.close();
   }
