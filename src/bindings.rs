@@ -9,7 +9,7 @@
 use js_sys::{Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::verify::{Failure, Policy, Verdict, Warning};
+use crate::verify::{Failure, Policy, Verdict, Warning, check_time, trust_status};
 use crate::wallet::{Storage, StorageError, Wallet};
 use crate::{Credential, PublicKey, QrMatrix, TrustList, credential, hex};
 
@@ -101,9 +101,12 @@ impl From<&Credential> for CredentialView {
     }
 }
 
+/// A warning: `{code, message, seconds}`; `seconds` is the trust list's age
+/// for `trust_list_stale`, how far behind for `clock_behind`, else `null`.
 struct Notice {
     code: &'static str,
     message: String,
+    seconds: Option<u64>,
 }
 
 impl From<&Warning> for Notice {
@@ -111,19 +114,37 @@ impl From<&Warning> for Notice {
         Notice {
             code: w.code(),
             message: w.to_string(),
+            seconds: match *w {
+                Warning::TrustListStale { age } => Some(age),
+                Warning::ClockBehind { by } => Some(by),
+                _ => None,
+            },
         }
     }
 }
 
-/// A verdict: `{valid, code, reason, seconds, warnings, credential}`.
+/// How long ago or until, for the failures that have one.
+fn failure_seconds(failure: Option<&Failure>) -> Option<u64> {
+    match failure {
+        Some(Failure::Expired { ago }) => Some(*ago),
+        Some(Failure::NotYetValid { in_secs }) => Some(*in_secs),
+        _ => None,
+    }
+}
+
+/// A verdict: `{valid, decision, code, reason, seconds, issuer, warnings, credential}`.
 struct VerdictView {
     valid: bool,
+    /// `pass`, `check` or `refuse`: what the headline says.
+    decision: &'static str,
     /// Failure code, `null` when valid.
     code: Option<&'static str>,
     /// The failure in plain English, `null` when valid (pages translate by `code`).
     reason: Option<String>,
     /// For `expired` and `not_yet_valid`: how many seconds ago or until.
     seconds: Option<u64>,
+    /// The trust list's name of the key that signed, `null` when unverified.
+    issuer: Option<String>,
     warnings: Vec<Notice>,
     credential: Option<CredentialView>,
 }
@@ -132,13 +153,11 @@ impl From<&Verdict> for VerdictView {
     fn from(v: &Verdict) -> Self {
         VerdictView {
             valid: v.is_valid(),
+            decision: v.decision().code(),
             code: v.failure.as_ref().map(Failure::code),
             reason: v.failure.as_ref().map(Failure::to_string),
-            seconds: match v.failure {
-                Some(Failure::Expired { ago }) => Some(ago),
-                Some(Failure::NotYetValid { in_secs }) => Some(in_secs),
-                _ => None,
-            },
+            seconds: failure_seconds(v.failure.as_ref()),
+            issuer: v.signed_by.clone(),
             warnings: v.warnings.iter().map(Notice::from).collect(),
             credential: v.credential.as_ref().map(CredentialView::from),
         }
@@ -246,15 +265,36 @@ impl JsTrustList {
         self.0.revoked().len()
     }
 
-    /// Refuses `offered` if it is older than this list.
+    /// Whether `offered` may be used in place of this list: `'newer'` (use
+    /// it) or `'same'` (nothing to do).
     ///
     /// # Errors
-    /// `code`: `rollback`.
+    /// `code`: `rollback` (a lower sequence), `sequence_reused` (the same
+    /// sequence, a different list), `wrong_root`.
     #[wasm_bindgen(js_name = checkSuccessor)]
-    pub fn check_successor(&self, offered: &JsTrustList) -> Result<(), JsValue> {
+    pub fn check_successor(&self, offered: &JsTrustList) -> Result<String, JsValue> {
         self.0
             .check_successor(&offered.0)
+            .map(|s| s.code().to_owned())
             .map_err(|e| js_error(e.code(), &e.to_string()))
+    }
+
+    /// The list's state at `now` under an optional policy:
+    /// `{age, clockBefore, expired, expiredFor, stale}` (seconds and booleans),
+    /// by the rules `verify` warns with.
+    ///
+    /// # Errors
+    /// `code`: `bad_policy`.
+    pub fn status(&self, now: f64, policy: JsValue) -> Result<JsValue, JsValue> {
+        let policy = PolicyInput::from_js(policy)?;
+        let s = trust_status(&self.0, seconds(now), &policy);
+        Ok(Obj::new()
+            .set("age", num(s.age))
+            .set("clockBefore", s.clock_before)
+            .set("expired", s.expired)
+            .set("expiredFor", num(s.expired_for))
+            .set("stale", s.stale)
+            .done())
     }
 
     /// Verifies credential text at `now` (Unix seconds) under an optional policy
@@ -308,6 +348,30 @@ fn qr_matrix_of(text: &str) -> Result<QrMatrix, JsValue> {
 pub fn decode_credential(text: &str) -> Result<JsValue, JsValue> {
     let decoded = credential::decode(text).map_err(|e| js_error(e.code(), &e.to_string()))?;
     Ok(CredentialView::from(&decoded.credential).to_js_value())
+}
+
+/// The time rule alone, for a stored code when no trust list is at hand:
+/// `null` inside the validity window (clock tolerance included), else
+/// `{code: 'expired' | 'not_yet_valid', seconds}`.
+///
+/// # Errors
+/// The decode error's `code` if the text is not a credential; `bad_policy`.
+#[wasm_bindgen(js_name = checkTime)]
+pub fn check_time_of(text: &str, now: f64, policy: JsValue) -> Result<JsValue, JsValue> {
+    let policy = PolicyInput::from_js(policy)?;
+    let c = credential::decode(text)
+        .map_err(|e| js_error(e.code(), &e.to_string()))?
+        .credential;
+    Ok(match check_time(&c, seconds(now), &policy) {
+        None => JsValue::NULL,
+        Some(failure) => Obj::new()
+            .set("code", failure.code())
+            .set(
+                "seconds",
+                failure_seconds(Some(&failure)).map_or(JsValue::NULL, num),
+            )
+            .done(),
+    })
 }
 
 /// Whether an ID-document number typed by staff matches the credential's binding.
@@ -396,7 +460,7 @@ pub struct JsWallet {
 struct LoadProblemView {
     skipped: usize,
     reason: String,
-    backed_up: bool,
+    backup_key: Option<String>,
 }
 
 struct EntryView<'a> {
@@ -422,7 +486,7 @@ impl JsWallet {
             Some(p) => LoadProblemView {
                 skipped: p.skipped,
                 reason: p.reason,
-                backed_up: p.backed_up,
+                backup_key: p.backup_key,
             }
             .to_js_value(),
         };
@@ -433,7 +497,8 @@ impl JsWallet {
         })
     }
 
-    /// `null`, or `{skipped, reason, backedUp}` when the store could not be read whole.
+    /// `null`, or `{skipped, reason, backedUp, backupKey}` when the store could
+    /// not be read whole (`backupKey`: where the original was copied, or `null`).
     #[wasm_bindgen(getter, js_name = loadProblem)]
     pub fn load_problem(&self) -> JsValue {
         self.load_problem.clone()
@@ -459,6 +524,8 @@ impl JsWallet {
     /// # Errors
     /// `code`: a verdict failure code (`expired`, `revoked`, `invalid_signature`, …),
     /// `duplicate`, `wallet_full`, `bad_label`, `quota_exceeded`, `storage_unavailable`.
+    /// When another page changed the store meanwhile, the import is added to
+    /// what the store holds now.
     pub fn import(
         &mut self,
         label: &str,
@@ -483,7 +550,8 @@ impl JsWallet {
     /// and place, in one write (also when the wallet is full).
     ///
     /// # Errors
-    /// `code`: a verdict failure code, `duplicate`, `no_such_entry`,
+    /// `code`: a verdict failure code, `not_a_refresh` (not newer, or another
+    /// issuer or name), `duplicate`, `no_such_entry`, `changed_elsewhere`,
     /// `quota_exceeded`, `storage_unavailable`.
     pub fn replace(
         &mut self,
@@ -507,7 +575,8 @@ impl JsWallet {
     /// Renames entry `index`.
     ///
     /// # Errors
-    /// `code`: `bad_label`, `no_such_entry`, `quota_exceeded`, `storage_unavailable`.
+    /// `code`: `bad_label`, `no_such_entry`, `changed_elsewhere`, `quota_exceeded`,
+    /// `storage_unavailable`.
     pub fn rename(&mut self, index: usize, label: &str) -> Result<(), JsValue> {
         self.wallet
             .rename(&mut self.storage, index, label)
@@ -517,7 +586,7 @@ impl JsWallet {
     /// Moves entry `from` to position `to`.
     ///
     /// # Errors
-    /// `code`: `no_such_entry`, `quota_exceeded`, `storage_unavailable`.
+    /// `code`: `no_such_entry`, `changed_elsewhere`, `quota_exceeded`, `storage_unavailable`.
     #[wasm_bindgen(js_name = moveEntry)]
     pub fn move_entry(&mut self, from: usize, to: usize) -> Result<(), JsValue> {
         self.wallet
@@ -528,7 +597,7 @@ impl JsWallet {
     /// Removes entry `index`.
     ///
     /// # Errors
-    /// `code`: `no_such_entry`, `quota_exceeded`, `storage_unavailable`.
+    /// `code`: `no_such_entry`, `changed_elsewhere`, `quota_exceeded`, `storage_unavailable`.
     pub fn remove(&mut self, index: usize) -> Result<(), JsValue> {
         self.wallet
             .remove(&mut self.storage, index)
@@ -557,6 +626,7 @@ impl ToJs for Notice {
         Obj::new()
             .set("code", self.code)
             .set("message", self.message.as_str())
+            .set("seconds", self.seconds.map_or(JsValue::NULL, num))
             .done()
     }
 }
@@ -565,9 +635,11 @@ impl ToJs for VerdictView {
     fn to_js_value(&self) -> JsValue {
         Obj::new()
             .set("valid", self.valid)
+            .set("decision", self.decision)
             .set("code", opt_str(self.code))
             .set("reason", opt_str(self.reason.as_deref()))
             .set("seconds", self.seconds.map_or(JsValue::NULL, num))
+            .set("issuer", opt_str(self.issuer.as_deref()))
             .set("warnings", self.warnings.to_js_value())
             .set(
                 "credential",
@@ -584,7 +656,8 @@ impl ToJs for LoadProblemView {
         Obj::new()
             .set("skipped", num(self.skipped as u64))
             .set("reason", self.reason.as_str())
-            .set("backedUp", self.backed_up)
+            .set("backedUp", self.backup_key.is_some())
+            .set("backupKey", opt_str(self.backup_key.as_deref()))
             .done()
     }
 }

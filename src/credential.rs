@@ -26,6 +26,12 @@ pub const MAX_NAME_LEN: usize = 64;
 pub const ID_LEN: usize = 8;
 /// Length of an ID-document binding hash.
 pub const ID_BINDING_LEN: usize = 8;
+/// The longest validity a credential may have (expiry minus start), in seconds:
+/// 366 days. A status credential lives for days; the bound keeps every time a
+/// page shows within what clocks and date formatters handle.
+pub const MAX_VALIDITY: u64 = 366 * 24 * 3600;
+/// The latest time any claim may name: 9999-12-31T23:59:59Z.
+pub const MAX_TIME: u64 = 253_402_300_799;
 
 /// COSE `external_aad` of credentials: binds the signature to this use and this
 /// version, so no other signed object of the same key (a trust list) and no
@@ -211,6 +217,20 @@ impl Credential {
         if self.expires_at < self.not_before {
             return Err(DecodeError::Claims("expires before it becomes valid"));
         }
+        if self.expires_at - self.not_before > MAX_VALIDITY {
+            return Err(DecodeError::Claims("valid for more than 366 days"));
+        }
+        if [
+            self.issued_at,
+            self.not_before,
+            self.expires_at,
+            self.decided_at,
+        ]
+        .iter()
+        .any(|&t| t > MAX_TIME)
+        {
+            return Err(DecodeError::Claims("a time after the year 9999"));
+        }
         Ok(())
     }
 
@@ -321,7 +341,35 @@ fn bounded_text(r: &mut Reader) -> Result<String, DecodeError> {
     Ok(text.to_owned())
 }
 
-/// A credential decoded from its text form, not yet verified.
+/// A credential's signed envelope, read from its text form, with the claims
+/// inside not yet read.
+///
+/// [`verify`](crate::verify::verify) checks the signature over
+/// [`to_be_signed`](Sealed::to_be_signed) first and reads the
+/// [`claims`](Sealed::claims) only then, so no claim parser ever sees bytes that
+/// a trusted key did not sign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sealed {
+    /// The signer's key id, from the protected header.
+    pub kid: KeyId,
+    /// The exact bytes the signature covers, rebuilt from the received bytes.
+    pub to_be_signed: Vec<u8>,
+    /// The signature.
+    pub signature: [u8; 64],
+    payload: Vec<u8>,
+}
+
+impl Sealed {
+    /// Reads the claims.
+    ///
+    /// # Errors
+    /// As [`Credential::from_claims`].
+    pub fn claims(&self) -> Result<Credential, DecodeError> {
+        Credential::from_claims(&self.payload)
+    }
+}
+
+/// A credential decoded from its text form, claims included, not yet verified.
 ///
 /// Nothing in it may be trusted before [`verify`](crate::verify::verify) has
 /// checked the signature with a key from a trust list.
@@ -352,14 +400,15 @@ fn strip_prefix(text: &str) -> Result<&str, DecodeError> {
     }
 }
 
-/// Decodes credential text (`CW1:…`) without verifying it.
+/// Reads credential text (`CW1:…`) as far as its signed envelope, without
+/// reading the claims.
 ///
 /// Line breaks at either end are ignored (a scanner or a file may add them).
 ///
 /// # Errors
 /// [`DecodeError::TooLong`] before anything else for text over [`MAX_TEXT_LEN`];
-/// then prefix, Base45, CBOR, envelope and claims errors, in that order.
-pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
+/// then prefix, Base45, CBOR and envelope errors, in that order.
+pub fn unseal(text: &str) -> Result<Sealed, DecodeError> {
     let text = text.trim_matches(['\r', '\n']);
     if text.len() > MAX_TEXT_LEN {
         return Err(DecodeError::TooLong {
@@ -369,11 +418,26 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
     }
     let cose = base45::decode(strip_prefix(text)?)?;
     let envelope = Envelope::decode(&cose)?;
-    Ok(Decoded {
+    Ok(Sealed {
         kid: envelope.kid,
-        credential: Credential::from_claims(envelope.payload)?,
         to_be_signed: envelope.to_be_signed(EXTERNAL_AAD),
         signature: envelope.signature,
+        payload: envelope.payload.to_vec(),
+    })
+}
+
+/// Decodes credential text (`CW1:…`), claims included, without verifying it:
+/// for showing a stored code, never for deciding on one.
+///
+/// # Errors
+/// As [`unseal`], then claims errors.
+pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
+    let sealed = unseal(text)?;
+    Ok(Decoded {
+        credential: sealed.claims()?,
+        kid: sealed.kid,
+        to_be_signed: sealed.to_be_signed,
+        signature: sealed.signature,
     })
 }
 

@@ -77,5 +77,7 @@ pub use credential::{Credential, CredentialId, Decoded, IdBinding, Status, mask_
 pub use error::{CborProblem, DecodeError};
 pub use keys::{InvalidSignature, KeyId, PublicKey, SecretKey};
 pub use qr::QrMatrix;
-pub use trust_list::{IssuerEntry, TrustList, TrustListError};
-pub use verify::{Failure, Policy, Verdict, Warning, verify};
+pub use trust_list::{IssuerEntry, Successor, TrustList, TrustListError};
+pub use verify::{
+    Decision, Failure, Policy, TrustStatus, Verdict, Warning, check_time, trust_status, verify,
+};

@@ -66,7 +66,10 @@ impl IssuerEntry {
 }
 
 /// The content of a trust list. Times are seconds since the Unix epoch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Two lists are equal when their content is; the root that signed them is
+/// compared by [`check_successor`](TrustList::check_successor).
+#[derive(Clone, Debug)]
 pub struct TrustList {
     /// Increases with every list published; a verifier never goes back.
     pub sequence: u64,
@@ -77,6 +80,47 @@ pub struct TrustList {
     /// The accepted issuer keys.
     pub issuers: Vec<IssuerEntry>,
     revoked: Vec<CredentialId>,
+    /// The root key that signed it, once [`open`](TrustList::open)ed.
+    root: Option<KeyId>,
+}
+
+impl PartialEq for TrustList {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.sequence,
+            self.issued_at,
+            self.expires_at,
+            &self.issuers,
+            &self.revoked,
+        ) == (
+            other.sequence,
+            other.issued_at,
+            other.expires_at,
+            &other.issuers,
+            &other.revoked,
+        )
+    }
+}
+
+impl Eq for TrustList {}
+
+/// How an offered list relates to the one in use, when it may be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Successor {
+    /// The same list again: nothing to do.
+    Same,
+    /// A newer list (higher sequence): replace the one in use.
+    Newer,
+}
+
+impl Successor {
+    /// A short stable identifier: `same` or `newer`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Successor::Same => "same",
+            Successor::Newer => "newer",
+        }
+    }
 }
 
 /// Why a trust list was not accepted.
@@ -99,16 +143,24 @@ pub enum TrustListError {
         /// Sequence of the list offered.
         offered: u64,
     },
+    /// A list that differs from the one in use but carries the same sequence:
+    /// an older edition (say, from before a revocation) or a signing mistake.
+    SequenceReused {
+        /// The sequence both carry.
+        sequence: u64,
+    },
 }
 
 impl TrustListError {
-    /// A short stable identifier: `malformed`, `wrong_root`, `invalid_signature` or `rollback`.
+    /// A short stable identifier: `malformed`, `wrong_root`, `invalid_signature`,
+    /// `rollback` or `sequence_reused`.
     pub fn code(&self) -> &'static str {
         match self {
             TrustListError::Decode(_) => "malformed",
             TrustListError::WrongRoot { .. } => "wrong_root",
             TrustListError::InvalidSignature => "invalid_signature",
             TrustListError::Rollback { .. } => "rollback",
+            TrustListError::SequenceReused { .. } => "sequence_reused",
         }
     }
 }
@@ -127,6 +179,11 @@ impl fmt::Display for TrustListError {
             TrustListError::Rollback { current, offered } => write!(
                 f,
                 "trust list number {offered} is older than number {current} already in use"
+            ),
+            TrustListError::SequenceReused { sequence } => write!(
+                f,
+                "trust list number {sequence} differs from the list number {sequence} already in use; \
+                 a changed list must carry a higher number"
             ),
         }
     }
@@ -170,7 +227,13 @@ impl TrustList {
             expires_at,
             issuers,
             revoked,
+            root: None,
         }
+    }
+
+    /// The id of the root key that signed this list, once opened.
+    pub fn root(&self) -> Option<KeyId> {
+        self.root
     }
 
     /// The entry of the issuer key with this id.
@@ -188,18 +251,34 @@ impl TrustList {
         &self.revoked
     }
 
-    /// Checks that `offered` may replace this list: its sequence must not be lower.
+    /// Checks whether `offered` may be used in place of this list: a different
+    /// list only with a higher sequence, the same list as a no-op, and never a
+    /// list signed by another root.
     ///
     /// # Errors
-    /// [`TrustListError::Rollback`].
-    pub fn check_successor(&self, offered: &TrustList) -> Result<(), TrustListError> {
+    /// [`TrustListError::WrongRoot`], [`TrustListError::Rollback`],
+    /// [`TrustListError::SequenceReused`].
+    pub fn check_successor(&self, offered: &TrustList) -> Result<Successor, TrustListError> {
+        if let (Some(ours), Some(theirs)) = (self.root, offered.root) {
+            if ours != theirs {
+                return Err(TrustListError::WrongRoot { found: theirs });
+            }
+        }
         if offered.sequence < self.sequence {
             return Err(TrustListError::Rollback {
                 current: self.sequence,
                 offered: offered.sequence,
             });
         }
-        Ok(())
+        if offered.sequence > self.sequence {
+            Ok(Successor::Newer)
+        } else if offered == self {
+            Ok(Successor::Same)
+        } else {
+            Err(TrustListError::SequenceReused {
+                sequence: self.sequence,
+            })
+        }
     }
 
     /// Signs the list with the root key: the COSE_Sign1 bytes that are published.
@@ -261,7 +340,9 @@ impl TrustList {
             });
         }
         root.verify(&envelope.to_be_signed(EXTERNAL_AAD), &envelope.signature)?;
-        Ok(TrustList::from_payload(envelope.payload)?)
+        let mut list = TrustList::from_payload(envelope.payload)?;
+        list.root = Some(envelope.kid);
+        Ok(list)
     }
 
     fn check(&self) -> Result<(), DecodeError> {
@@ -341,6 +422,7 @@ impl TrustList {
             expires_at: expires_at.ok_or_else(missing)?,
             issuers: issuers.ok_or_else(missing)?,
             revoked: revoked.ok_or_else(missing)?,
+            root: None,
         };
         list.check()?;
         Ok(list)

@@ -173,12 +173,39 @@ impl fmt::Display for Warning {
     }
 }
 
+/// The admission decision: what a checkpoint's headline, colour, icon, sound
+/// and log all say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// A valid green credential: the person may pass.
+    Pass,
+    /// A valid yellow credential: staff apply the site's rule for restricted status.
+    Check,
+    /// A valid red credential, or any refused one: the person may not pass.
+    Refuse,
+}
+
+impl Decision {
+    /// A short stable identifier: `pass`, `check` or `refuse`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Pass => "pass",
+            Decision::Check => "check",
+            Decision::Refuse => "refuse",
+        }
+    }
+}
+
 /// The outcome of [`verify`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// The claims, present only once the signature has verified with a trusted
     /// key (so an expired or revoked credential still shows whose it is).
     pub credential: Option<Credential>,
+    /// The trust list's name of the key that signed, present whenever
+    /// `credential` is: the issuer a checkpoint can vouch for. The credential's
+    /// own `iss` claim is whatever the signer wrote.
+    pub signed_by: Option<String>,
     /// Why it is refused; `None` means valid.
     pub failure: Option<Failure>,
     /// Things to show beside the verdict.
@@ -189,6 +216,48 @@ impl Verdict {
     /// Whether the credential is accepted.
     pub fn is_valid(&self) -> bool {
         self.failure.is_none()
+    }
+
+    /// The admission decision: refused credentials and red ones may not pass,
+    /// yellow ones are checked, green ones pass.
+    pub fn decision(&self) -> Decision {
+        match (&self.failure, &self.credential) {
+            (None, Some(c)) => match c.status {
+                Status::Green => Decision::Pass,
+                Status::Yellow => Decision::Check,
+                Status::Red => Decision::Refuse,
+            },
+            _ => Decision::Refuse,
+        }
+    }
+}
+
+/// A trust list's state at a moment, under a policy: what a screen shows beside
+/// it, by the same rules [`verify`] warns with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustStatus {
+    /// Seconds since it was signed (0 if the clock is earlier).
+    pub age: u64,
+    /// The clock is earlier than the list was signed, beyond the tolerance:
+    /// the clock is wrong.
+    pub clock_before: bool,
+    /// At or past its expiry.
+    pub expired: bool,
+    /// Seconds since it expired (0 if it has not).
+    pub expired_for: u64,
+    /// Older than the policy's `stale_after`.
+    pub stale: bool,
+}
+
+/// The state of `trust` at `now` under `policy`.
+pub fn trust_status(trust: &TrustList, now: u64, policy: &Policy) -> TrustStatus {
+    let age = now.saturating_sub(trust.issued_at);
+    TrustStatus {
+        age,
+        clock_before: now < trust.issued_at.saturating_sub(policy.clock_tolerance),
+        expired: now >= trust.expires_at,
+        expired_for: now.saturating_sub(trust.expires_at),
+        stale: age > policy.stale_after,
     }
 }
 
@@ -201,20 +270,19 @@ impl Verdict {
 /// Claims are looked at only after the signature has verified.
 pub fn verify(text: &str, trust: &TrustList, now: u64, policy: &Policy) -> Verdict {
     let mut warnings = Vec::new();
-    if now < trust.issued_at.saturating_sub(policy.clock_tolerance) {
+    let status = trust_status(trust, now, policy);
+    if status.clock_before {
         warnings.push(Warning::ClockBeforeTrustList);
-    } else if now >= trust.expires_at {
+    } else if status.expired {
         warnings.push(Warning::TrustListExpired);
-    } else if now.saturating_sub(trust.issued_at) > policy.stale_after {
-        warnings.push(Warning::TrustListStale {
-            age: now - trust.issued_at,
-        });
+    } else if status.stale {
+        warnings.push(Warning::TrustListStale { age: status.age });
     }
-    let (credential, failure) = match authenticate(text, trust, now, policy) {
-        Err(failure) => (None, Some(failure)),
+    let (credential, signed_by, failure) = match authenticate(text, trust, now, policy) {
+        Err(failure) => (None, None, Some(failure)),
         Ok((credential, issuer)) => {
             let failure = judge(&credential, issuer, trust, now, policy);
-            (Some(credential), failure)
+            (Some(credential), Some(issuer.name.clone()), failure)
         }
     };
     if let Some(c) = &credential {
@@ -226,6 +294,7 @@ pub fn verify(text: &str, trust: &TrustList, now: u64, policy: &Policy) -> Verdi
     }
     Verdict {
         credential,
+        signed_by,
         failure,
         warnings,
     }
@@ -238,19 +307,22 @@ fn authenticate<'t>(
     now: u64,
     policy: &Policy,
 ) -> Result<(Credential, &'t IssuerEntry), Failure> {
-    let decoded = credential::decode(text).map_err(|e| match e {
+    let malformed = |e| match e {
         DecodeError::UnsupportedVersion { found } => Failure::UnsupportedVersion { found },
         e => Failure::Malformed(e),
-    })?;
+    };
+    let sealed = credential::unseal(text).map_err(malformed)?;
     if policy.refuse_expired_trust_list && now >= trust.expires_at {
         return Err(Failure::TrustListExpired);
     }
-    let issuer = trust.issuer(&decoded.kid).ok_or(Failure::UnknownIssuer)?;
+    let issuer = trust.issuer(&sealed.kid).ok_or(Failure::UnknownIssuer)?;
     issuer
         .key
-        .verify(&decoded.to_be_signed, &decoded.signature)
+        .verify(&sealed.to_be_signed, &sealed.signature)
         .map_err(|_| Failure::InvalidSignature)?;
-    Ok((decoded.credential, issuer))
+    // Only now, with the signature checked, are the claims read.
+    let credential = sealed.claims().map_err(malformed)?;
+    Ok((credential, issuer))
 }
 
 /// Checks an authentic credential's claims: the issuer's rights, time, revocation.
@@ -265,7 +337,20 @@ fn judge(
         Some(Failure::IssuerNotAllowed { status: c.status })
     } else if c.issued_at < issuer.not_before || c.issued_at >= issuer.expires_at {
         Some(Failure::IssuerKeyNotValid)
-    } else if now.saturating_add(policy.clock_tolerance) < c.not_before {
+    } else if let Some(failure) = check_time(c, now, policy) {
+        Some(failure)
+    } else if trust.is_revoked(&c.id) {
+        Some(Failure::Revoked)
+    } else {
+        None
+    }
+}
+
+/// The time rule alone: [`Failure::NotYetValid`] (beyond the clock tolerance)
+/// or [`Failure::Expired`] at `now`, or `None` inside the validity window. A
+/// wallet without a trust list at hand judges a stored code by this rule.
+pub fn check_time(c: &Credential, now: u64, policy: &Policy) -> Option<Failure> {
+    if now.saturating_add(policy.clock_tolerance) < c.not_before {
         Some(Failure::NotYetValid {
             in_secs: c.not_before - now,
         })
@@ -273,8 +358,6 @@ fn judge(
         Some(Failure::Expired {
             ago: now - c.expires_at,
         })
-    } else if trust.is_revoked(&c.id) {
-        Some(Failure::Revoked)
     } else {
         None
     }

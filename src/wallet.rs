@@ -15,8 +15,11 @@ use crate::verify::{Failure, Policy, verify};
 
 /// The storage key of the wallet.
 pub const KEY: &str = "codewallet.wallet";
-/// Where a store that could not be read whole is copied before anything else is written.
+/// Where a store that could not be read whole is copied before anything else is
+/// written; further unreadable stores go to `BACKUP_KEY.2` and so on.
 pub const BACKUP_KEY: &str = "codewallet.wallet.unreadable";
+/// How many unreadable stores are kept: each is a different one, none is overwritten.
+pub const MAX_BACKUPS: usize = 4;
 /// The most people one wallet holds: a household, with room to spare.
 pub const MAX_ENTRIES: usize = 12;
 /// The longest label, in UTF-8 bytes.
@@ -73,6 +76,12 @@ pub enum WalletError {
     BadLabel,
     /// No entry at this position.
     NoSuchEntry,
+    /// The offered credential is not a newer one for the same person from the
+    /// same issuer, so it may not replace the entry.
+    NotARefresh,
+    /// The store was changed by another page (a second tab) since this wallet
+    /// read it; reload and try again.
+    ChangedElsewhere,
     /// Storage refused the write.
     Storage(StorageError),
 }
@@ -86,6 +95,8 @@ impl WalletError {
             WalletError::Full => "wallet_full",
             WalletError::BadLabel => "bad_label",
             WalletError::NoSuchEntry => "no_such_entry",
+            WalletError::NotARefresh => "not_a_refresh",
+            WalletError::ChangedElsewhere => "changed_elsewhere",
             WalletError::Storage(StorageError::QuotaExceeded) => "quota_exceeded",
             WalletError::Storage(StorageError::Unavailable(_)) => "storage_unavailable",
         }
@@ -105,6 +116,12 @@ impl fmt::Display for WalletError {
                 )
             }
             WalletError::NoSuchEntry => f.write_str("no such entry"),
+            WalletError::NotARefresh => f.write_str(
+                "not a newer code for the same person from the same issuer: the code was kept",
+            ),
+            WalletError::ChangedElsewhere => {
+                f.write_str("the wallet was changed in another window: nothing was changed here")
+            }
             WalletError::Storage(e) => e.fmt(f),
         }
     }
@@ -136,14 +153,23 @@ pub struct LoadProblem {
     pub skipped: usize,
     /// Why, for the first problem found.
     pub reason: String,
-    /// Whether the whole original was copied to [`BACKUP_KEY`].
-    pub backed_up: bool,
+    /// Where the whole original was copied ([`BACKUP_KEY`] or one of its
+    /// numbered siblings), or `None` when every backup slot holds another store.
+    pub backup_key: Option<String>,
 }
 
 /// The credentials on this phone, in the holder's order.
+///
+/// Every change starts from the store as it is now: a wallet remembers what it
+/// read or last wrote, and a change made meanwhile by another page (a second
+/// tab) is never overwritten: [`import`](Wallet::import) reads it first,
+/// the changes that name an entry by position refuse with
+/// [`WalletError::ChangedElsewhere`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Wallet {
     entries: Vec<Entry>,
+    /// The store's text when it was last read or written (`None`: nothing stored).
+    base: Option<String>,
 }
 
 impl Wallet {
@@ -157,20 +183,18 @@ impl Wallet {
         let Some(stored) = storage.get(KEY)? else {
             return Ok((Wallet::default(), None));
         };
-        let (wallet, skipped, reason) = Wallet::parse(&stored);
+        let (mut wallet, skipped, reason) = Wallet::parse(&stored);
+        wallet.base = Some(stored);
         if skipped == 0 {
             return Ok((wallet, None));
         }
-        let backed_up = match storage.get(BACKUP_KEY) {
-            Ok(Some(_)) => true,
-            _ => storage.set(BACKUP_KEY, &stored).is_ok(),
-        };
+        let backup_key = back_up(storage, wallet.base.as_deref().unwrap_or_default());
         Ok((
             wallet,
             Some(LoadProblem {
                 skipped,
                 reason,
-                backed_up,
+                backup_key,
             }),
         ))
     }
@@ -234,6 +258,10 @@ impl Wallet {
         policy: &Policy,
     ) -> Result<&Entry, WalletError> {
         let label = check_label(label)?;
+        if storage.get(KEY)? != self.base {
+            // Another page changed the store: add to what it holds now.
+            *self = Wallet::load(storage)?.0;
+        }
         let (text, credential) = self.admit(text, trust, now, policy, None)?;
         if self.entries.len() >= MAX_ENTRIES {
             return Err(WalletError::Full);
@@ -249,13 +277,15 @@ impl Wallet {
     }
 
     /// Puts `text` in place of entry `index`, keeping its label and place in
-    /// one write: a newer credential for the same person (the caller decides
-    /// what counts as newer). Works when the wallet is full.
+    /// one write: a refreshed credential, which must come from the same issuer
+    /// for the same (masked) name and expire later. Works when the wallet is full.
     ///
     /// # Errors
     /// [`WalletError::Refused`] when `text` does not verify,
+    /// [`WalletError::NotARefresh`] when it is not newer for the same person,
     /// [`WalletError::Duplicate`] when another entry holds it,
-    /// [`WalletError::NoSuchEntry`], [`WalletError::Storage`]; nothing is changed then.
+    /// [`WalletError::NoSuchEntry`], [`WalletError::ChangedElsewhere`],
+    /// [`WalletError::Storage`]; nothing is changed then.
     pub fn replace(
         &mut self,
         storage: &mut dyn Storage,
@@ -265,8 +295,14 @@ impl Wallet {
         now: u64,
         policy: &Policy,
     ) -> Result<(), WalletError> {
-        self.entry(index)?;
+        let old = self.entry(index)?.credential.clone();
         let (text, credential) = self.admit(text, trust, now, policy, Some(index))?;
+        if credential.issuer != old.issuer
+            || credential.display_name != old.display_name
+            || credential.expires_at <= old.expires_at
+        {
+            return Err(WalletError::NotARefresh);
+        }
         self.change(storage, |entries| {
             entries[index].text = text;
             entries[index].credential = credential;
@@ -345,20 +381,47 @@ impl Wallet {
         self.entries.get(index).ok_or(WalletError::NoSuchEntry)
     }
 
-    /// Applies `edit` to a copy, writes the copy, and only then keeps it.
+    /// Applies `edit` to a copy, writes the copy if the store still holds what
+    /// this wallet last saw, and only then keeps it.
     fn change(
         &mut self,
         storage: &mut dyn Storage,
         edit: impl FnOnce(&mut Vec<Entry>),
     ) -> Result<(), WalletError> {
+        if storage.get(KEY)? != self.base {
+            return Err(WalletError::ChangedElsewhere);
+        }
+        let mut entries = self.entries.clone();
+        edit(&mut entries);
         let mut next = Wallet {
-            entries: self.entries.clone(),
+            entries,
+            base: None,
         };
-        edit(&mut next.entries);
-        storage.set(KEY, &next.serialize())?;
+        let text = next.serialize();
+        storage.set(KEY, &text)?;
+        next.base = Some(text);
         *self = next;
         Ok(())
     }
+}
+
+/// Copies an unreadable store to the first backup slot that is free or holds
+/// the same text; returns that slot's key, or `None` when all are taken.
+fn back_up(storage: &mut dyn Storage, stored: &str) -> Option<String> {
+    for n in 1..=MAX_BACKUPS {
+        let key = if n == 1 {
+            BACKUP_KEY.to_owned()
+        } else {
+            format!("{BACKUP_KEY}.{n}")
+        };
+        match storage.get(&key) {
+            Ok(Some(kept)) if kept == stored => return Some(key),
+            Ok(Some(_)) => continue,
+            Ok(None) => return storage.set(&key, stored).is_ok().then_some(key),
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 fn check_label(label: &str) -> Result<String, WalletError> {

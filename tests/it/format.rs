@@ -2,9 +2,9 @@
 //! every verdict, tampering, and property tests of every parser.
 
 use codewallet::{
-    Credential, CredentialId, DecodeError, Failure, IdBinding, IssuerEntry, Policy, QrMatrix,
-    SecretKey, Status, TrustList, TrustListError, Warning, base45, credential, envelope::Sign1,
-    hex, verify,
+    Credential, CredentialId, Decision, DecodeError, Failure, IdBinding, IssuerEntry, Policy,
+    QrMatrix, SecretKey, Status, Successor, TrustList, TrustListError, Warning, base45, credential,
+    envelope, envelope::Sign1, hex, trust_status, verify,
 };
 use proptest::prelude::*;
 
@@ -364,9 +364,9 @@ fn trust_list_is_pinned_to_its_root_and_never_rolls_back() {
             found: other.public_key().key_id()
         }
     );
-    // Sequence: equal is fine (reloading), lower is refused.
+    // Sequence: the same list again is a no-op, lower is refused.
     let older = TrustList::new(0, T0, T0 + DAY, vec![], vec![]);
-    assert!(list.check_successor(&list).is_ok());
+    assert_eq!(list.check_successor(&list), Ok(Successor::Same));
     assert_eq!(
         list.check_successor(&older),
         Err(TrustListError::Rollback {
@@ -380,6 +380,206 @@ fn trust_list_is_pinned_to_its_root_and_never_rolls_back() {
         TrustList::open(&cose_of(&as_credential), &root).unwrap_err(),
         TrustListError::InvalidSignature
     );
+}
+
+/// A list signed before a revocation must not undo it by carrying the same
+/// sequence as the list signed after it.
+#[test]
+fn a_different_list_needs_a_higher_sequence() {
+    let root = root_key();
+    let open = |list: &TrustList| TrustList::open(&list.sign(&root).unwrap(), &root.public_key());
+    let entries = vec![issuer_entry(&Status::ALL)];
+    let revoked = CredentialId([9; 8]);
+    let before = open(&TrustList::new(5, T0, T0 + DAY, entries.clone(), vec![])).unwrap();
+    let after = open(&TrustList::new(
+        5,
+        T0,
+        T0 + DAY,
+        entries.clone(),
+        vec![revoked],
+    ))
+    .unwrap();
+    let next = open(&TrustList::new(
+        6,
+        T0,
+        T0 + DAY,
+        entries.clone(),
+        vec![revoked],
+    ))
+    .unwrap();
+    assert_eq!(
+        after.check_successor(&before),
+        Err(TrustListError::SequenceReused { sequence: 5 })
+    );
+    assert_eq!(
+        after.check_successor(&before).unwrap_err().code(),
+        "sequence_reused"
+    );
+    assert_eq!(after.check_successor(&after.clone()), Ok(Successor::Same));
+    assert_eq!(after.check_successor(&next), Ok(Successor::Newer));
+    assert!(matches!(
+        next.check_successor(&after),
+        Err(TrustListError::Rollback { .. })
+    ));
+    // Lists from another root are never compared, even with a higher sequence.
+    let other = SecretKey::from_seed(&[0x56; 32]);
+    let foreign = TrustList::new(7, T0, T0 + DAY, entries, vec![]);
+    let foreign = TrustList::open(&foreign.sign(&other).unwrap(), &other.public_key()).unwrap();
+    assert_eq!(
+        next.check_successor(&foreign),
+        Err(TrustListError::WrongRoot {
+            found: other.public_key().key_id()
+        })
+    );
+}
+
+#[test]
+fn the_headline_decision_follows_status_and_verdict() {
+    let trust = example_trust_list();
+    let policy = Policy::default();
+    for (status, decision) in [
+        (Status::Green, Decision::Pass),
+        (Status::Yellow, Decision::Check),
+        (Status::Red, Decision::Refuse),
+    ] {
+        let c = Credential {
+            status,
+            ..example_1()
+        };
+        let verdict = verify(&c.sign(&issuer_key()).unwrap(), &trust, T0 + HOUR, &policy);
+        assert!(verdict.is_valid());
+        assert_eq!(verdict.decision(), decision, "{status}");
+        // Expired: refused whatever the status.
+        let verdict = verify(
+            &c.sign(&issuer_key()).unwrap(),
+            &trust,
+            T0 + 49 * HOUR,
+            &policy,
+        );
+        assert_eq!(verdict.decision(), Decision::Refuse);
+    }
+    assert_eq!(
+        [Decision::Pass, Decision::Check, Decision::Refuse].map(Decision::code),
+        ["pass", "check", "refuse"]
+    );
+}
+
+/// The issuer a checkpoint shows is the trust list's name for the key that
+/// signed, never the credential's own `iss` claim.
+#[test]
+fn the_issuer_shown_is_the_trust_lists_name_for_the_signing_key() {
+    let trust = example_trust_list();
+    let c = Credential {
+        issuer: "Ministry of Health".into(),
+        ..example_1()
+    };
+    let verdict = verify(
+        &c.sign(&issuer_key()).unwrap(),
+        &trust,
+        T0 + HOUR,
+        &Policy::default(),
+    );
+    assert!(verdict.is_valid());
+    assert_eq!(
+        verdict.signed_by.as_deref(),
+        Some(trust.issuers[0].name.as_str())
+    );
+    assert_ne!(verdict.signed_by.as_deref(), Some("Ministry of Health"));
+    let forged = verify("CW1:00", &trust, T0, &Policy::default());
+    assert_eq!(forged.signed_by, None);
+}
+
+/// Claims are read only after the signature verified: damaged claims under
+/// an unknown key or a bad signature are refused for the key or signature.
+#[test]
+fn claims_are_not_read_before_the_signature_verifies() {
+    let trust = example_trust_list();
+    let policy = Policy::default();
+    let bad_claims = b"\xa1\x18\x63\x00"; // {99: 0}: an unknown claim
+    let sealed = |key: &SecretKey| {
+        text_of(&envelope::Envelope::seal(
+            &key.key_id(),
+            credential::EXTERNAL_AAD,
+            bad_claims,
+            |tbs| key.sign(tbs),
+        ))
+    };
+    let stranger = SecretKey::from_seed(&[0x77; 32]);
+    let verdict = verify(&sealed(&stranger), &trust, T0, &policy);
+    assert_eq!(verdict.failure, Some(Failure::UnknownIssuer));
+    let forged = text_of(&envelope::Envelope::seal(
+        &issuer_key().key_id(),
+        credential::EXTERNAL_AAD,
+        bad_claims,
+        |_| [0; 64],
+    ));
+    let verdict = verify(&forged, &trust, T0, &policy);
+    assert_eq!(verdict.failure, Some(Failure::InvalidSignature));
+    // Signed by a trusted key, the same claims are refused as malformed.
+    let verdict = verify(&sealed(&issuer_key()), &trust, T0, &policy);
+    assert!(matches!(
+        verdict.failure,
+        Some(Failure::Malformed(DecodeError::Claims(_)))
+    ));
+}
+
+/// A validity of billions of hours is never signed nor read: pages format
+/// every time a credential names.
+#[test]
+fn validity_is_bounded() {
+    let key = issuer_key();
+    let long = Credential {
+        expires_at: T0 + credential::MAX_VALIDITY + 1,
+        ..example_1()
+    };
+    assert!(matches!(long.sign(&key), Err(DecodeError::Claims(_))));
+    let just = Credential {
+        expires_at: T0 + credential::MAX_VALIDITY,
+        ..example_1()
+    };
+    assert!(just.sign(&key).is_ok());
+    let far = Credential {
+        not_before: credential::MAX_TIME,
+        expires_at: credential::MAX_TIME + 1,
+        ..example_1()
+    };
+    assert!(matches!(far.sign(&key), Err(DecodeError::Claims(_))));
+    // The same claims signed by hand are refused when read.
+    let sealed = text_of(&envelope::Envelope::seal(
+        &key.key_id(),
+        credential::EXTERNAL_AAD,
+        &long.to_claims(),
+        |tbs| key.sign(tbs),
+    ));
+    let verdict = verify(&sealed, &example_trust_list(), T0, &Policy::default());
+    assert!(matches!(
+        verdict.failure,
+        Some(Failure::Malformed(DecodeError::Claims(_)))
+    ));
+}
+
+#[test]
+fn trust_status_uses_the_verdicts_rules() {
+    let trust = example_trust_list();
+    let policy = Policy::default();
+    let at = |now| trust_status(&trust, now, &policy);
+    assert!(!at(trust.issued_at + policy.stale_after).stale);
+    assert!(at(trust.issued_at + policy.stale_after + 1).stale);
+    // Expired at its expiry second, as verify() warns.
+    assert!(!at(trust.expires_at - 1).expired);
+    let s = at(trust.expires_at);
+    assert!(s.expired);
+    assert_eq!(s.expired_for, 0);
+    assert_eq!(at(trust.expires_at + 5).expired_for, 5);
+    assert!(at(trust.issued_at - policy.clock_tolerance - 1).clock_before);
+    assert!(!at(trust.issued_at - policy.clock_tolerance).clock_before);
+    let verdict = verify(
+        &example_1().sign(&issuer_key()).unwrap(),
+        &trust,
+        trust.expires_at,
+        &policy,
+    );
+    assert_eq!(verdict.warnings, [Warning::TrustListExpired]);
 }
 
 #[test]
@@ -433,12 +633,17 @@ fn arbitrary_credential() -> impl Strategy<Value = Credential> {
             any::<[u8; 8]>(),
             any::<[u8; 8]>(),
         ),
-        (any::<u64>(), any::<u64>(), any::<u64>(), any::<u64>()),
+        (
+            0..=credential::MAX_TIME,
+            0..=credential::MAX_VALIDITY,
+            0..=credential::MAX_TIME,
+            0..=credential::MAX_TIME,
+        ),
         (0..3usize, proptest::option::of(any::<[u8; 32]>())),
     )
         .prop_map(
             |((issuer, name, id, binding), (a, b, c, d), (status, holder_key))| {
-                let (not_before, expires_at) = (a.min(b), a.max(b));
+                let (not_before, expires_at) = (a.saturating_sub(b), a);
                 Credential {
                     issuer,
                     id: CredentialId(id),

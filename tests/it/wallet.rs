@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use codewallet::wallet::{
-    BACKUP_KEY, KEY, MAX_ENTRIES, Storage, StorageError, Wallet, WalletError,
+    BACKUP_KEY, KEY, MAX_BACKUPS, MAX_ENTRIES, Storage, StorageError, Wallet, WalletError,
 };
 use codewallet::{
     Credential, CredentialId, IdBinding, IssuerEntry, Policy, SecretKey, Status, TrustList,
@@ -203,7 +203,10 @@ fn a_corrupt_store_is_reported_kept_and_salvaged() {
     storage.values.insert(KEY.into(), damaged.clone());
     let (w, problem) = Wallet::load(&mut storage).unwrap();
     let problem = problem.unwrap();
-    assert_eq!((problem.skipped, problem.backed_up), (1, true));
+    assert_eq!(
+        (problem.skipped, problem.backup_key.as_deref()),
+        (1, Some(BACKUP_KEY))
+    );
     assert!(problem.reason.starts_with("entry 2:"), "{}", problem.reason);
     assert_eq!(labels(&w), ["Me"]);
     assert_eq!(storage.values[BACKUP_KEY], damaged, "the original is kept");
@@ -307,12 +310,154 @@ fn replace_keeps_label_and_place_in_one_write_even_when_full() {
     );
     storage.quota = Some(10);
     assert!(matches!(
-        replace(&mut w, &mut storage, 0, &credential(103, T0 + DAY)),
+        replace(&mut w, &mut storage, 0, &credential(103, T0 + 2 * DAY)),
         Err(WalletError::Storage(_))
     ));
     assert_eq!(w, before);
-    // Putting an entry's own credential back is allowed (not a duplicate).
+    // An entry's own credential again is no refresh (and no duplicate).
     storage.quota = None;
-    replace(&mut w, &mut storage, 4, &newer).unwrap();
+    assert_eq!(
+        replace(&mut w, &mut storage, 4, &newer),
+        Err(WalletError::NotARefresh)
+    );
     assert_eq!(w, before);
+}
+
+fn credential_of(n: u8, expires_at: u64, issued_by: &str, name: &str) -> String {
+    let id = CredentialId([n; 8]);
+    Credential {
+        issuer: issued_by.into(),
+        id,
+        issued_at: T0,
+        not_before: T0,
+        expires_at,
+        status: Status::Green,
+        decided_at: T0,
+        display_name: name.into(),
+        id_binding: IdBinding::new(&id, "1"),
+        holder_key: None,
+    }
+    .sign(&issuer())
+    .unwrap()
+}
+
+/// The refresh rule lives in the store: same issuer, same masked name, later expiry.
+#[test]
+fn replace_takes_only_a_newer_code_of_the_same_person_and_issuer() {
+    let mut storage = MemoryStorage::default();
+    let mut w = Wallet::default();
+    import(&mut w, &mut storage, "Me", &credential(1, T0 + DAY)).unwrap();
+    let before = storage.values.clone();
+    for (text, why) in [
+        (credential(2, T0 + DAY), "same expiry"),
+        (credential(3, T0 + DAY - 1), "earlier expiry"),
+        (credential_of(4, T0 + 2 * DAY, "SH", "李*"), "another name"),
+        (
+            credential_of(5, T0 + 2 * DAY, "XX", "张*丰"),
+            "another issuer",
+        ),
+    ] {
+        assert_eq!(
+            w.replace(
+                &mut storage,
+                0,
+                &text,
+                &trust(),
+                T0 + 60,
+                &Policy::default()
+            ),
+            Err(WalletError::NotARefresh),
+            "{why}"
+        );
+    }
+    assert_eq!(storage.values, before);
+    assert_eq!(WalletError::NotARefresh.code(), "not_a_refresh");
+    w.replace(
+        &mut storage,
+        0,
+        &credential(6, T0 + 2 * DAY),
+        &trust(),
+        T0 + 60,
+        &Policy::default(),
+    )
+    .unwrap();
+}
+
+/// Two tabs share one store: an import made in one is never overwritten by
+/// the other, whose view is older.
+#[test]
+fn a_second_tab_never_overwrites_the_first() {
+    let mut storage = MemoryStorage::default();
+    let (mut a, _) = Wallet::load(&mut storage).unwrap();
+    let (mut b, _) = Wallet::load(&mut storage).unwrap();
+    import(&mut a, &mut storage, "Me", &credential(1, T0 + DAY)).unwrap();
+    // Tab B imports with its old (empty) view: it adds to what the store holds.
+    import(&mut b, &mut storage, "Mother", &credential(2, T0 + DAY)).unwrap();
+    assert_eq!(labels(&b), ["Me", "Mother"]);
+    assert_eq!(
+        labels(&Wallet::load(&mut storage).unwrap().0),
+        ["Me", "Mother"]
+    );
+    // Tab A's view is now old: changes by position are refused, nothing is lost.
+    let stored = storage.values[KEY].clone();
+    assert_eq!(
+        a.rename(&mut storage, 0, "Moi"),
+        Err(WalletError::ChangedElsewhere)
+    );
+    assert_eq!(
+        a.remove(&mut storage, 0),
+        Err(WalletError::ChangedElsewhere)
+    );
+    assert_eq!(
+        a.move_entry(&mut storage, 0, 0),
+        Err(WalletError::ChangedElsewhere)
+    );
+    assert_eq!(
+        a.replace(
+            &mut storage,
+            0,
+            &credential(3, T0 + 2 * DAY),
+            &trust(),
+            T0 + 60,
+            &Policy::default()
+        ),
+        Err(WalletError::ChangedElsewhere)
+    );
+    assert_eq!(storage.values[KEY], stored);
+    assert_eq!(WalletError::ChangedElsewhere.code(), "changed_elsewhere");
+    // Import in tab A picks up B's entry too.
+    import(&mut a, &mut storage, "Child", &credential(4, T0 + DAY)).unwrap();
+    assert_eq!(labels(&a), ["Me", "Mother", "Child"]);
+    a.rename(&mut storage, 0, "Moi").unwrap();
+    assert_eq!(
+        labels(&Wallet::load(&mut storage).unwrap().0),
+        ["Moi", "Mother", "Child"]
+    );
+}
+
+/// Each unreadable store gets a backup slot of its own; a later one never
+/// overwrites an earlier one, and the slots are bounded.
+#[test]
+fn unreadable_stores_are_each_kept() {
+    let mut storage = MemoryStorage::default();
+    let mut kept = Vec::new();
+    for n in 1..=MAX_BACKUPS + 1 {
+        let damaged = format!("not a wallet {n}");
+        storage.values.insert(KEY.into(), damaged.clone());
+        let problem = Wallet::load(&mut storage).unwrap().1.unwrap();
+        // Loading the same damaged store again takes no second slot.
+        let again = Wallet::load(&mut storage).unwrap().1.unwrap();
+        assert_eq!(again.backup_key, problem.backup_key);
+        if n <= MAX_BACKUPS {
+            let key = problem.backup_key.unwrap();
+            assert_eq!(storage.values[&key], damaged);
+            kept.push((key, damaged));
+        } else {
+            assert_eq!(problem.backup_key, None, "all slots hold other stores");
+        }
+    }
+    assert_eq!(kept[0].0, BACKUP_KEY);
+    for (key, damaged) in kept {
+        assert_eq!(storage.values[&key], damaged, "never overwritten");
+    }
 }
