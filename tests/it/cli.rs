@@ -149,8 +149,22 @@ impl Authority {
         std::fs::read_to_string(self.path().join(name)).unwrap()
     }
 
-    /// Signs trust-list.cwl at T0 with `extra` arguments.
+    /// Sets the sequence of the next list in trust.json.
+    fn set_sequence(&self, sequence: u64) {
+        let mut config: serde_json::Value = serde_json::from_str(&self.read("trust.json")).unwrap();
+        config["sequence"] = sequence.into();
+        self.write("trust.json", &config.to_string());
+    }
+
+    /// Signs trust-list.cwl (at T0 unless `extra` says `--now`) with `extra` arguments.
     fn trust_list(&self, extra: &[&str]) -> Output {
+        let out = self.try_trust_list(extra);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out
+    }
+
+    /// As `trust_list`, whatever the outcome.
+    fn try_trust_list(&self, extra: &[&str]) -> Output {
         let mut args = vec![
             "trust-list",
             "--config",
@@ -159,13 +173,12 @@ impl Authority {
             "keys/root.key",
             "--out",
             "trust-list.cwl",
-            "--now",
-            NOW,
         ];
+        if !extra.contains(&"--now") {
+            args.extend(["--now", NOW]);
+        }
         args.extend_from_slice(extra);
-        let out = self.run(&args);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        out
+        self.run(&args)
     }
 
     /// Issues a credential for Wei Zhang at T0 with `extra` arguments; returns its text.
@@ -398,6 +411,7 @@ fn keys_in_the_rfc_8410_examples_issue_and_verify() {
          MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n\
          -----END PUBLIC KEY-----\n",
     );
+    a.set_sequence(2);
     a.trust_list(&[]);
     let text = a.issue(&[]);
     assert_eq!(a.verify(&text, HOUR, false).code, 0);
@@ -848,6 +862,7 @@ fn revoke_then_publish_then_verify_is_revoked() {
         format!("{{\"id\": \"{id}\", \"expires_at\": {}}}\n", T0 + 48 * HOUR)
     );
 
+    a.set_sequence(2);
     let published = a.trust_list(&["--revoked", "revoked.jsonl"]);
     assert!(
         published.stdout.contains("revoked 1\n"),
@@ -873,6 +888,7 @@ fn trust_list_leaves_out_revocations_that_expired() {
          \n\
          {\"id\": \"00000000000000FF\"}",
     );
+    a.set_sequence(2);
     let out = a.trust_list(&["--revoked", "revoked.jsonl"]);
     assert!(out.stdout.contains("revoked 2\n"), "{}", out.stdout);
     let list = a.open_trust_list();
@@ -1081,6 +1097,200 @@ fn trust_list_paths_are_relative_to_the_config() {
         out.stdout,
         "REFUSED  issuer is not allowed to issue green codes\n"
     );
+}
+
+/// The record beside the root key: the last sequence signed and the SHA-256 of that list.
+fn sequence_record(a: &Authority) -> (u64, String) {
+    let text = a.read("keys/root.key.seq");
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+            .to_string()
+    };
+    (field("sequence").parse().unwrap(), field("sha256"))
+}
+
+fn sha256_of_file(a: &Authority, name: &str) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(a.path().join(name)).unwrap();
+    codewallet::hex::encode(&sha2::Sha256::digest(&bytes))
+}
+
+/// No temporary files are left beside the outputs.
+fn no_leftovers(dir: &Path) {
+    for sub in [dir.to_path_buf(), dir.join("keys")] {
+        for entry in std::fs::read_dir(sub).unwrap() {
+            let name = entry.unwrap().file_name();
+            assert!(!name.to_string_lossy().ends_with(".tmp"), "{name:?}");
+        }
+    }
+}
+
+#[test]
+fn trust_list_never_signs_two_lists_with_one_sequence() {
+    let a = Authority::new();
+    let first = std::fs::read(a.path().join("trust-list.cwl")).unwrap();
+    assert_eq!(
+        sequence_record(&a),
+        (1, sha256_of_file(&a, "trust-list.cwl"))
+    );
+    let record = a.read("keys/root.key.seq");
+
+    // The identical list again: the same bytes, the record untouched.
+    let again = a.trust_list(&["--text-out", "trust-list.txt"]);
+    assert!(again.stdout.starts_with("sequence 1\n"), "{}", again.stdout);
+    assert_eq!(
+        std::fs::read(a.path().join("trust-list.cwl")).unwrap(),
+        first
+    );
+    assert_eq!(a.read("keys/root.key.seq"), record);
+
+    // Sequence 1 again for a different list: refused, whatever differs.
+    let text = a.issue(&[]);
+    assert_eq!(
+        a.run(&["revoke", "--list", "revoked.jsonl", "--credential", &text])
+            .code,
+        0
+    );
+    let reused = a.try_trust_list(&["--revoked", "revoked.jsonl"]);
+    golden("trust-list-sequence-reused", &reused);
+    let later = at(HOUR);
+    let out = a.try_trust_list(&["--now", &later]);
+    assert_eq!(out.stderr, reused.stderr);
+    // Nothing was written: the published list and the record are as they were.
+    assert_eq!(
+        std::fs::read(a.path().join("trust-list.cwl")).unwrap(),
+        first
+    );
+    assert_eq!(a.read("keys/root.key.seq"), record);
+    assert_eq!(a.verify(&text, HOUR, false).code, 0);
+
+    // A higher sequence is signed and recorded.
+    a.set_sequence(2);
+    let out = a.trust_list(&["--revoked", "revoked.jsonl"]);
+    assert!(
+        out.stdout.starts_with("sequence 2\nissuers 1\nrevoked 1\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        sequence_record(&a),
+        (2, sha256_of_file(&a, "trust-list.cwl"))
+    );
+    assert_eq!(a.verify(&text, HOUR, false).code, 1);
+
+    // Going back is refused, even to the list signed before the revocation.
+    let current = std::fs::read(a.path().join("trust-list.cwl")).unwrap();
+    a.set_sequence(1);
+    let lower = a.try_trust_list(&[]);
+    golden("trust-list-sequence-lower", &lower);
+    assert_eq!(
+        std::fs::read(a.path().join("trust-list.cwl")).unwrap(),
+        current
+    );
+    assert_eq!(sequence_record(&a).0, 2);
+    no_leftovers(a.path());
+
+    // A damaged record stops signing rather than being ignored.
+    a.set_sequence(3);
+    a.write("keys/root.key.seq", "sequence three\n");
+    golden("trust-list-record-damaged", &a.try_trust_list(&[]));
+    std::fs::remove_file(a.path().join("keys/root.key.seq")).unwrap();
+    a.trust_list(&[]);
+    assert_eq!(sequence_record(&a).0, 3);
+}
+
+#[test]
+fn trust_list_previous_is_checked_like_the_record() {
+    // A second machine with a copy of the root key but not its record.
+    let a = Authority::new();
+    std::fs::create_dir(a.path().join("m2")).unwrap();
+    std::fs::copy(a.path().join("keys/root.key"), a.path().join("m2/root.key")).unwrap();
+    a.trust_list(&["--text-out", "trust-list.txt"]);
+    let published = std::fs::read(a.path().join("trust-list.cwl")).unwrap();
+    let on_m2 = |extra: &[&str]| {
+        let mut args = vec![
+            "trust-list",
+            "--config",
+            "trust.json",
+            "--root-key",
+            "m2/root.key",
+            "--out",
+            "m2/trust-list.cwl",
+        ];
+        if !extra.contains(&"--now") {
+            args.extend(["--now", NOW]);
+        }
+        args.extend_from_slice(extra);
+        a.run(&args)
+    };
+
+    // A different list with the published sequence is refused, from either form.
+    let later = at(HOUR);
+    for previous in ["trust-list.cwl", "trust-list.txt"] {
+        let out = on_m2(&["--previous", previous, "--now", &later]);
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        if previous == "trust-list.cwl" {
+            golden("trust-list-previous-reused", &out);
+        }
+        assert!(!a.path().join("m2/trust-list.cwl").exists());
+        assert!(!a.path().join("m2/root.key.seq").exists());
+    }
+    // The identical list is the same bytes, and starts the record there.
+    let out = on_m2(&["--previous", "trust-list.txt"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(a.path().join("m2/trust-list.cwl")).unwrap(),
+        published
+    );
+    assert!(a.read("m2/root.key.seq").contains("\nsequence 1\n"));
+    std::fs::remove_file(a.path().join("m2/root.key.seq")).unwrap();
+
+    // After sequence 2 is published, sequence 1 is refused there; 3 is signed.
+    a.set_sequence(2);
+    a.trust_list(&["--now", &later]);
+    a.set_sequence(1);
+    let out = on_m2(&["--previous", "trust-list.cwl"]);
+    golden("trust-list-previous-lower", &out);
+    a.set_sequence(3);
+    let out = on_m2(&["--previous", "trust-list.cwl"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("sequence 3\n"), "{}", out.stdout);
+    assert!(a.read("m2/root.key.seq").contains("\nsequence 3\n"));
+
+    // A previous list that is not this root's, or not a list, stops signing.
+    assert_eq!(a.run(&["keygen", "--out", "m2/other.key"]).code, 0);
+    a.set_sequence(4);
+    let out = a.run(&[
+        "trust-list",
+        "--config",
+        "trust.json",
+        "--root-key",
+        "m2/other.key",
+        "--out",
+        "m2/other.cwl",
+        "--previous",
+        "trust-list.cwl",
+    ]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.starts_with(
+            "error: previous trust list trust-list.cwl is not signed by this root key\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = on_m2(&["--previous", "trust.json"]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.starts_with(
+            "error: previous trust list trust.json is corrupted or not a trust list\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    no_leftovers(a.path());
 }
 
 // ---------------------------------------------------------------- issue-batch

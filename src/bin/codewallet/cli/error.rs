@@ -5,7 +5,7 @@
 
 use std::fmt::Display;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Exit code of a negative answer: a refused credential, failed batch rows.
@@ -108,6 +108,72 @@ pub fn read_text(path: &Path, what: &str) -> Result<String, CliError> {
 pub fn write_file(path: &Path, what: &str, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, bytes)
         .map_err(|e| CliError::input(format!("cannot write {what} {}", path.display())).because(&e))
+}
+
+/// A file written beside its destination under a temporary name; [`commit`](Staged::commit)
+/// renames it into place, so a reader sees the old file or the new one, never half of one.
+/// Dropped uncommitted, the temporary file is removed.
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+    what: &'static str,
+    committed: bool,
+}
+
+/// Writes `bytes` to a temporary file beside `path`, to be committed later.
+pub fn stage_file(path: &Path, what: &'static str, bytes: &[u8]) -> Result<Staged, CliError> {
+    let cannot = |e: &std::io::Error| {
+        CliError::input(format!("cannot write {what} {}", path.display())).because(e)
+    };
+    let name = path.file_name().ok_or_else(|| {
+        CliError::input(format!(
+            "cannot write {what} {}: not a file name",
+            path.display()
+        ))
+    })?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let staged = Staged {
+        tmp: path.with_file_name(tmp_name),
+        path: path.to_path_buf(),
+        what,
+        committed: false,
+    };
+    let written = std::fs::File::create(&staged.tmp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()));
+    written.map_err(|e| cannot(&e))?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Puts the file in place.
+    pub fn commit(mut self) -> Result<(), CliError> {
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
+            CliError::input(format!(
+                "cannot write {} {}",
+                self.what,
+                self.path.display()
+            ))
+            .because(&e)
+        })?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: a leftover temporary file harms nothing but tidiness.
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Replaces a file in one step (a temporary file renamed over it).
+pub fn write_atomic(path: &Path, what: &'static str, bytes: &[u8]) -> Result<(), CliError> {
+    stage_file(path, what, bytes)?.commit()
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a message.

@@ -7,6 +7,7 @@ mod issue;
 mod keyfile;
 mod output;
 mod revoke;
+mod sequence;
 mod serve;
 mod time;
 mod trust;

@@ -7,8 +7,8 @@ use clap::Args;
 use codewallet::{IssuerEntry, Status, TrustList};
 use serde::Deserialize;
 
-use crate::cli::error::{CliError, CliResult, print_stdout, read_text, write_file};
-use crate::cli::{keyfile, revoke, time};
+use crate::cli::error::{CliError, CliResult, print_stdout, read_file, read_text, stage_file};
+use crate::cli::{keyfile, revoke, sequence, time};
 
 /// Arguments of `codewallet trust-list`.
 #[derive(Args)]
@@ -19,7 +19,15 @@ Config (JSON):
                 \"not_before\": TIME, \"expires_at\": TIME,
                 \"statuses\": [\"green\", \"yellow\", \"red\"]}]}
 public_key is a path relative to the config file. The list is valid from --now
-for valid_for_hours. Revoked ids whose expiry has passed are left out.")]
+for valid_for_hours. Revoked ids whose expiry has passed are left out.
+
+Sequence: checkpoints accept a different list only with a higher sequence, so
+every new list needs a higher sequence than the last one signed with the root key.
+That one is recorded beside the key, in <root key>.seq. Signing the same sequence
+again is allowed only for the identical list (it writes the same bytes); a lower
+sequence, or a different list with the same sequence, is refused (exit 3).
+--previous checks against a published list the same way, where the record is not
+at hand (another machine).")]
 pub struct TrustListArgs {
     /// Trust list configuration (JSON)
     #[arg(long, value_name = "FILE")]
@@ -39,6 +47,9 @@ pub struct TrustListArgs {
     /// Also write the text form (CWL1:...) for links and QR provisioning
     #[arg(long, value_name = "FILE")]
     text_out: Option<PathBuf>,
+    /// The last published trust list (binary or CWL1: text): never go back on its sequence
+    #[arg(long, value_name = "FILE")]
+    previous: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -140,10 +151,45 @@ pub fn run(args: &TrustListArgs) -> CliResult {
     let signed = list
         .sign(&root)
         .map_err(|e| bad_config("cannot sign the trust list".into()).because(&e))?;
-    write_file(&args.out, "trust list", &signed)?;
-    if let Some(path) = &args.text_out {
-        let text = TrustList::to_text(&signed);
-        write_file(path, "trust list text", format!("{text}\n").as_bytes())?;
+
+    // Never two different lists with one sequence, never going back.
+    let digest = sequence::digest(&signed);
+    let record_path = sequence::record_path(&args.root_key);
+    let record = sequence::read(&record_path)?;
+    if let Some(last) = &record {
+        let source = record_path.display().to_string();
+        sequence::check(list.sequence, last.digest == digest, last.sequence, &source)?;
+    }
+    if let Some(path) = &args.previous {
+        let previous = open_previous(path, &root)?;
+        let source = format!("previous list {}", path.display());
+        sequence::check(list.sequence, previous == list, previous.sequence, &source)?;
+    }
+
+    // The record is updated before the list is put in place: a failure between
+    // the two leaves a record that only an identical list can be signed under.
+    let staged_list = stage_file(&args.out, "trust list", &signed)?;
+    let staged_text = match &args.text_out {
+        Some(path) => {
+            let text = TrustList::to_text(&signed);
+            Some(stage_file(
+                path,
+                "trust list text",
+                format!("{text}\n").as_bytes(),
+            )?)
+        }
+        None => None,
+    };
+    if record.is_none_or(|last| last.sequence < list.sequence) {
+        let last = sequence::Last {
+            sequence: list.sequence,
+            digest,
+        };
+        sequence::write(&record_path, &args.root_key, &last)?;
+    }
+    staged_list.commit()?;
+    if let Some(staged) = staged_text {
+        staged.commit()?;
     }
     print_stdout(&format!(
         "sequence {}\nissuers {}\nrevoked {}\nbytes {}\nvalid until {}\n",
@@ -154,4 +200,22 @@ pub fn run(args: &TrustListArgs) -> CliResult {
         time::format(list.expires_at)
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the `--previous` list with the root key being used.
+fn open_previous(path: &Path, root: &codewallet::SecretKey) -> Result<TrustList, CliError> {
+    let bytes = read_file(path, "previous trust list")?;
+    TrustList::open(&bytes, &root.public_key()).map_err(|e| {
+        let message = match &e {
+            codewallet::TrustListError::WrongRoot { .. } => format!(
+                "previous trust list {} is not signed by this root key",
+                path.display()
+            ),
+            _ => format!(
+                "previous trust list {} is corrupted or not a trust list",
+                path.display()
+            ),
+        };
+        CliError::input(message).because(&e)
+    })
 }
