@@ -645,6 +645,55 @@ fn issue_svg_and_png_draw_the_qr_code() {
     );
 }
 
+#[test]
+fn validity_is_bounded_by_the_format() {
+    let a = Authority::new();
+    let longest = credential::MAX_VALIDITY / HOUR;
+    assert_eq!(longest, 8784);
+    let text = a.issue(&["--valid-hours", &longest.to_string()]);
+    let c = credential::decode(&text).unwrap().credential;
+    assert_eq!(c.expires_at, T0 + credential::MAX_VALIDITY);
+
+    let issue = |hours: &str| {
+        a.run(&[
+            "issue",
+            "--key",
+            "keys/issuer.key",
+            "--issuer",
+            "Demo CDC",
+            "--name",
+            "Wei Zhang",
+            "--id-number",
+            "E1",
+            "--status",
+            "green",
+            "--valid-hours",
+            hours,
+        ])
+    };
+    golden("issue-valid-hours-too-long", &issue("3000000000"));
+    let out = issue(&(longest + 1).to_string());
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+
+    a.write("people.csv", "name,id_number,status\nWei Zhang,E1,green\n");
+    let out = a.run(&[
+        "issue-batch",
+        "--key",
+        "keys/issuer.key",
+        "--issuer",
+        "Demo CDC",
+        "--input",
+        "people.csv",
+        "--output",
+        "creds.jsonl",
+        "--valid-hours",
+        "3000000000",
+    ]);
+    golden("issue-batch-valid-hours-too-long", &out);
+    assert!(!a.path().join("creds.jsonl").exists());
+}
+
 // ---------------------------------------------------------------- verify
 
 #[test]
@@ -1309,7 +1358,8 @@ fn issue_batch_reports_broken_csv_rows_and_issues_the_rest() {
          ,E5,green,,\n\
          No Number,,green,,\n\
          Bad Hours,E6,green,,-1\n\
-         Li,E7,red,1767168000,\n",
+         Li,E7,red,1767168000,\n\
+         Too Long,E8,green,,8785\n",
     );
     let out = a.run(&[
         "issue-batch",

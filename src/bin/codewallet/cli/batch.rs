@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::cli::error::{CliError, CliResult, EXIT_REFUSED};
-use crate::cli::issue::{Subject, check_issuer, sign_one, unknown_status};
+use crate::cli::issue::{Subject, check_issuer, parse_valid_hours, sign_one, unknown_status};
 use crate::cli::output::push_json_string;
 use crate::cli::{keyfile, time};
 
@@ -50,8 +50,8 @@ pub struct BatchArgs {
     /// Credentials out, one JSON object per line
     #[arg(long, value_name = "FILE")]
     output: PathBuf,
-    /// Hours of validity for rows without a valid_hours value
-    #[arg(long, default_value_t = 48, value_name = "HOURS")]
+    /// Hours of validity for rows without a valid_hours value, at most 8784 (366 days)
+    #[arg(long, default_value_t = 48, value_parser = parse_valid_hours, value_name = "HOURS")]
     valid_hours: u64,
     /// The current time: issue time and start of validity [default: the OS clock]
     #[arg(long, value_parser = time::parse, value_name = "TIME")]
@@ -458,9 +458,6 @@ impl Sink<'_> {
 /// `codewallet issue-batch`.
 pub fn run(args: &BatchArgs) -> CliResult {
     check_issuer(&args.issuer)?;
-    if args.valid_hours == 0 {
-        return Err(CliError::usage("--valid-hours must be at least 1"));
-    }
     let key = keyfile::read_secret(&args.key)?;
     let now = time::now_or(args.now);
     let (mut source, columns, total_bytes) = Source::open(&args.input)?;

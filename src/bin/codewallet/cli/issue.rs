@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use codewallet::credential::MAX_NAME_LEN;
+use codewallet::credential::{MAX_NAME_LEN, MAX_VALIDITY};
 use codewallet::{Credential, CredentialId, IdBinding, QrMatrix, SecretKey, Status, mask_name};
 
 use crate::cli::error::{CliError, CliResult, print_stdout, write_file};
@@ -31,8 +31,8 @@ pub struct IssueArgs {
     /// The status to attest: green, yellow or red
     #[arg(long, value_parser = parse_status)]
     status: Status,
-    /// Hours of validity from --not-before
-    #[arg(long, default_value_t = 48, value_name = "HOURS")]
+    /// Hours of validity from --not-before, at most 8784 (366 days)
+    #[arg(long, default_value_t = 48, value_parser = parse_valid_hours, value_name = "HOURS")]
     valid_hours: u64,
     /// When the test was taken or the decision made [default: now]
     #[arg(long, value_parser = time::parse, value_name = "TIME")]
@@ -75,6 +75,32 @@ pub fn parse_status(text: &str) -> Result<Status, String> {
 /// The message for a status that is not green, yellow or red.
 pub fn unknown_status(text: &str) -> String {
     format!("unknown status `{text}` (expected green, yellow or red)")
+}
+
+/// The longest validity in hours: the format's limit (366 days).
+pub const MAX_VALID_HOURS: u64 = MAX_VALIDITY / 3600;
+
+/// Checks a validity in hours against the format's limits.
+pub fn check_valid_hours(hours: u64) -> Result<(), String> {
+    if hours == 0 {
+        return Err("valid_hours must be at least 1".into());
+    }
+    if hours > MAX_VALID_HOURS {
+        return Err(format!(
+            "{hours} hours is longer than a credential may be valid: at most {MAX_VALID_HOURS} hours ({} days)",
+            MAX_VALIDITY / 86_400
+        ));
+    }
+    Ok(())
+}
+
+/// Parses `--valid-hours` for clap, so a validity out of bounds is a usage error.
+pub fn parse_valid_hours(text: &str) -> Result<u64, String> {
+    let hours = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of hours"))?;
+    check_valid_hours(hours)?;
+    Ok(hours)
 }
 
 /// Checks the issuer name once, before any signing.
@@ -124,9 +150,7 @@ pub fn sign_one(
     if subject.id_number.trim().is_empty() {
         return Err("empty id_number".into());
     }
-    if subject.valid_hours == 0 {
-        return Err("valid_hours must be at least 1".into());
-    }
+    check_valid_hours(subject.valid_hours)?;
     let credential = Credential {
         issuer: issuer.to_owned(),
         id,
