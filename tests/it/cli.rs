@@ -6,7 +6,7 @@
 //! Every command runs inside a temporary directory with relative paths, so
 //! messages that name files are the same on every machine.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -1623,6 +1623,32 @@ impl Drop for Server {
     }
 }
 
+/// Starts `codewallet serve --dir www` in `dir` on a free loopback port, with
+/// `extra` arguments, once it answers; returns it and its address.
+fn start_server(dir: &Path, extra: &[&str]) -> (Server, String) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Server(
+        Command::new(BIN)
+            .args(["serve", "--dir", "www", "--addr", &addr])
+            .args(extra)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // It prints one line once it listens.
+    let mut first = [0u8; 1];
+    let mut stdout = server.0.stdout.take().unwrap();
+    stdout.read_exact(&mut first).unwrap();
+    (server, addr)
+}
+
 fn http_get(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
@@ -1657,26 +1683,7 @@ fn serve_sends_files_with_types_and_security_headers() {
     std::fs::write(www.join("wallet/index.html"), "wallet page").unwrap();
     std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(BIN)
-            .args(["serve", "--dir", "www", "--addr", &addr])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (_server, addr) = start_server(dir.path(), &[]);
 
     let (status, head, body) = http_get(&addr, "/x.wasm");
     assert_eq!(status, 200, "{head}");
@@ -1724,6 +1731,119 @@ fn serve_sends_files_with_types_and_security_headers() {
         assert!(status == 403 || status == 404, "{path}: {status}");
         assert_ne!(body, b"outside");
     }
+}
+
+/// A directory with www/index.html.
+fn www_with_a_page() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("www")).unwrap();
+    std::fs::write(dir.path().join("www/index.html"), "page").unwrap();
+    dir
+}
+
+/// Reads what is left on `stream` until the server closes it (at most `wait`).
+fn read_until_closed(stream: &mut TcpStream, wait: Duration) -> Vec<u8> {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut answer = Vec::new();
+    // A reset after the answer is as good as a close.
+    let _ = stream.read_to_end(&mut answer);
+    answer
+}
+
+#[test]
+fn serve_cuts_off_a_client_that_trickles_its_request_head() {
+    let dir = www_with_a_page();
+    let (_server, addr) = start_server(dir.path(), &["--head-deadline-ms", "1000"]);
+    let start = Instant::now();
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    // A head that never ends, a byte per 100 ms: 20 s if nothing cuts it off.
+    let head = format!("GET / HTTP/1.1\r\nX-Slow: {}", "a".repeat(200));
+    let mut answer = None;
+    for byte in head.bytes() {
+        if stream.write_all(&[byte]).is_err() {
+            answer = Some(Vec::new());
+            break;
+        }
+        let mut buf = [0u8; 256];
+        match stream.read(&mut buf) {
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Ok(n) => {
+                let mut got = buf[..n].to_vec();
+                got.extend(read_until_closed(&mut stream, Duration::from_secs(5)));
+                answer = Some(got);
+                break;
+            }
+            Err(_) => {
+                answer = Some(Vec::new());
+                break;
+            }
+        }
+    }
+    let elapsed = start.elapsed();
+    let answer = answer.expect("the trickling client was never cut off");
+    assert!(elapsed >= Duration::from_millis(900), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || text.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{text}"
+    );
+    // Everyone else is still served.
+    assert_eq!(http_get(&addr, "/").0, 200);
+}
+
+#[test]
+fn serve_holds_at_most_64_connections_and_drops_idle_ones_at_the_deadline() {
+    let dir = www_with_a_page();
+    let (_server, addr) = start_server(dir.path(), &["--head-deadline-ms", "1000"]);
+    // More idle connections than are served at once.
+    let idle: Vec<TcpStream> = (0..64 + 16)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    let start = Instant::now();
+    let (status, _, body) = http_get(&addr, "/");
+    let waited = start.elapsed();
+    assert_eq!((status, body.as_slice()), (200, &b"page"[..]));
+    // It waited for a free thread (the bound holds), until the idle ones ran
+    // out of time, and not much longer.
+    assert!(waited >= Duration::from_millis(500), "{waited:?}");
+    assert!(waited < Duration::from_secs(8), "{waited:?}");
+    // Each idle connection was answered 408 and closed.
+    for mut stream in idle {
+        let answer = read_until_closed(&mut stream, Duration::from_secs(10));
+        let text = String::from_utf8_lossy(&answer);
+        assert!(
+            text.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn serve_drops_a_client_that_reads_its_response_too_slowly() {
+    let dir = www_with_a_page();
+    let size = 64 << 20;
+    std::fs::write(dir.path().join("www/big.bin"), vec![0u8; size]).unwrap();
+    let (_server, addr) = start_server(dir.path(), &["--response-deadline-ms", "1000"]);
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET /big.bin HTTP/1.0\r\n\r\n").unwrap();
+    // 64 KiB every 10 ms: over 10 s for the whole file.
+    let mut buf = vec![0u8; 64 << 10];
+    let mut received = 0;
+    while received <= size {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received += n,
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(received < size / 2, "{received} bytes of {size} were sent");
 }
 
 #[test]

@@ -7,10 +7,11 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
@@ -25,14 +26,25 @@ frame-ancestors 'self'";
 
 /// The most bytes of request head read before giving up on a client.
 const MAX_HEAD: usize = 16 * 1024;
-/// A client that sends nothing, or reads nothing, for this long is dropped.
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once, one thread each. Further ones wait in the
+/// listen queue until a thread is free, so idle clients cannot pile up threads.
+const MAX_CONNECTIONS: usize = 64;
+/// From accepting a connection to the end of its request head: a client that
+/// trickles its request is answered 408 and dropped.
+const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// From the end of the request head to the end of the response: a client that
+/// reads slowly is dropped.
+const RESPONSE_DEADLINE: Duration = Duration::from_secs(60);
+/// Time given to send the 408 to a client that ran out of time.
+const LATE_ANSWER: Duration = Duration::from_secs(1);
 
 /// Arguments of `codewallet serve`.
 #[derive(Args)]
 #[command(after_help = "\
 Runs until stopped. Paths containing `..` are refused (403), unknown files are 404,
-a directory serves its index.html.")]
+a directory serves its index.html. One request per connection; at most 64
+connections are served at once (more wait to be accepted). A request head must
+arrive within 10 s of connecting (else 408), and a response must be read within 60 s.")]
 pub struct ServeArgs {
     /// Directory to serve
     #[arg(long, default_value = "www", value_name = "DIR")]
@@ -40,13 +52,27 @@ pub struct ServeArgs {
     /// Address and port to listen on
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     addr: String,
+    /// Deadline for the request head in milliseconds (for tests)
+    #[arg(long, hide = true, value_name = "MS")]
+    head_deadline_ms: Option<u64>,
+    /// Deadline for the response in milliseconds (for tests)
+    #[arg(long, hide = true, value_name = "MS")]
+    response_deadline_ms: Option<u64>,
+}
+
+/// How long a connection may take, per phase.
+#[derive(Clone, Copy)]
+struct Deadlines {
+    head: Duration,
+    response: Duration,
 }
 
 /// `codewallet serve`.
 ///
-/// One thread per connection and one request per connection (`Connection:
-/// close`): no keep-alive state to get wrong, which is all a local server for a
-/// handful of static files needs. `httparse` reads the request head.
+/// A fixed pool of threads, each accepting and answering one connection at a
+/// time, and one request per connection (`Connection: close`): no keep-alive
+/// state to get wrong, which is all a local server for a handful of static
+/// files needs. `httparse` reads the request head.
 pub fn run(args: &ServeArgs) -> CliResult {
     let root = args
         .dir
@@ -65,15 +91,90 @@ pub fn run(args: &ServeArgs) -> CliResult {
         args.dir.display(),
         args.addr
     ))?;
+    let deadlines = Deadlines {
+        head: args
+            .head_deadline_ms
+            .map_or(HEAD_DEADLINE, Duration::from_millis),
+        response: args
+            .response_deadline_ms
+            .map_or(RESPONSE_DEADLINE, Duration::from_millis),
+    };
     let root = Arc::new(root);
-    for stream in listener.incoming().flatten() {
+    let mut workers = Vec::with_capacity(MAX_CONNECTIONS);
+    for _ in 0..MAX_CONNECTIONS {
+        let listener = listener
+            .try_clone()
+            .map_err(|e| CliError::input("cannot share the listening socket").because(&e))?;
         let root = Arc::clone(&root);
-        std::thread::spawn(move || {
-            // A client that hung up or timed out needs no answer.
-            let _ = answer(&root, stream);
-        });
+        let worker = std::thread::Builder::new()
+            .spawn(move || serve_forever(&listener, &root, deadlines))
+            .map_err(|e| CliError::input("cannot start a server thread").because(&e))?;
+        workers.push(worker);
+    }
+    for worker in workers {
+        // Workers run until the process ends.
+        let _ = worker.join();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One worker: accepts a connection, answers it, and takes the next.
+fn serve_forever(listener: &TcpListener, root: &Path, deadlines: Deadlines) {
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                // A client that hung up or ran out of time needs no answer; a
+                // panic must not take the worker with it.
+                let _ =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| answer(root, &stream, deadlines)));
+            }
+            // Out of file descriptors, say: wait for some to be closed.
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+/// A connection whose reads and writes all end by one deadline.
+struct Timed<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl Timed<'_> {
+    /// The time left, or a timeout error once there is none.
+    fn left(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        Ok(left)
+    }
+}
+
+impl Read for Timed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.left()?))?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Timed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.left()?))?;
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether an I/O error is a socket timeout (`WouldBlock` on Unix) or our deadline.
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
 }
 
 /// A response before the security headers are added.
@@ -89,21 +190,38 @@ enum Body {
     Text(String),
 }
 
-fn answer(root: &Path, mut stream: TcpStream) -> io::Result<()> {
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let (method, path) = read_head(&mut stream)?.unwrap_or_default();
+fn answer(root: &Path, stream: &TcpStream, deadlines: Deadlines) -> io::Result<()> {
+    let mut head_in = Timed {
+        stream,
+        deadline: Instant::now() + deadlines.head,
+    };
+    let head = match read_head(&mut head_in) {
+        Err(e) if is_timeout(&e) => {
+            eprintln!("- - 408");
+            let mut out = Timed {
+                stream,
+                deadline: Instant::now() + LATE_ANSWER,
+            };
+            return write_response(&mut out, &text_response(408, "request timeout"), false);
+        }
+        head => head?,
+    };
+    let (method, path) = head.unwrap_or_default();
     let response = if method.is_empty() {
         text_response(400, "bad request")
     } else {
         respond(root, &method, &path)
     };
     eprintln!("{method} {path} {}", response.status);
-    write_response(&mut stream, &response, method == "HEAD")
+    let mut out = Timed {
+        stream,
+        deadline: Instant::now() + deadlines.response,
+    };
+    write_response(&mut out, &response, method == "HEAD")
 }
 
 /// Reads the request head; `None` if it is not a valid HTTP/1.x request.
-fn read_head(stream: &mut TcpStream) -> io::Result<Option<(String, String)>> {
+fn read_head(stream: &mut impl Read) -> io::Result<Option<(String, String)>> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0; 1024];
     loop {
@@ -126,7 +244,7 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Option<(String, String)>> {
     }
 }
 
-fn write_response(stream: &mut TcpStream, response: &Response, head_only: bool) -> io::Result<()> {
+fn write_response(stream: &mut impl Write, response: &Response, head_only: bool) -> io::Result<()> {
     let mut out = BufWriter::new(stream);
     let length = match &response.body {
         Body::File(_, len) => *len,
@@ -164,6 +282,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         _ => "",
     }
 }
