@@ -22,7 +22,8 @@ Exit codes:
   1  a negative answer: verify refused the credential, or issue-batch had failed rows
   2  usage error: unknown command or option, missing or malformed argument
   3  bad input: unreadable or corrupt file, missing or invalid key, bad config,
-     corrupted trust list, or refusal to overwrite a file
+     corrupted trust list, refusal to overwrite a file, or a trust-list sequence
+     that is not higher than the last one signed
 
 Times are RFC 3339 (2026-01-01T08:00:00Z) or Unix seconds (1767254400).";
 
