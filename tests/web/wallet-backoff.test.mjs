@@ -68,6 +68,16 @@ test('parseRetryAfter reads seconds and HTTP dates, and refuses junk', () => {
   assert.equal(parseRetryAfter('-5', T0), null);
 });
 
+test('a Retry-After is honoured up to a day, never for decades', () => {
+  const day = DEFAULTS.maxRetryAfter;
+  assert.equal(day, 24 * 3600e3);
+  assert.equal(parseRetryAfter(String(day / 1000), T0), day);
+  assert.equal(parseRetryAfter('999999999999', T0), day);
+  assert.equal(parseRetryAfter(new Date(T0 + 40 * 365 * 86400e3).toUTCString(), T0), day);
+  const s = afterAttempt(initialState(), { ok: false, retryAfter: parseRetryAfter('3153600000', T0) }, T0, () => 0.5);
+  assert.ok(isDue(s, T0 + day + 1), 'due again a day later');
+});
+
 test('never more than one attempt per minimum gap, even with notBefore in the past', () => {
   const s = { lastAttempt: T0, failures: 0, notBefore: 0 };
   assert.equal(isDue(s, T0 + rules.minGap - 1, rules), false);

@@ -17,7 +17,9 @@ test('verdicts and credentials are plain objects with every field', () => {
     const trust = new cw.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
     const now = issuer.now + 60;
     const ok = trust.verify(issuer.credentials.valid, now);
-    assert.deepEqual(Object.keys(ok), ['valid', 'code', 'reason', 'seconds', 'warnings', 'credential']);
+    assert.deepEqual(Object.keys(ok), ['valid', 'decision', 'code', 'reason', 'seconds', 'issuer', 'warnings', 'credential']);
+    assert.equal(ok.decision, 'pass');
+    assert.equal(ok.issuer, 'Demo CDC', 'the trust list\'s name for the signing key');
     assert.equal(ok.code, null);
     assert.equal(ok.reason, null);
     assert.equal(ok.seconds, null);
@@ -37,6 +39,14 @@ test('verdicts and credentials are plain objects with every field', () => {
     assert.equal(expired.seconds, now - expired.credential.expiresAt);
     const forged = trust.verify(issuer.credentials.forged, now);
     assert.equal(forged.credential, null, 'no claims from an unverified code');
+    assert.equal(forged.issuer, null);
+    assert.equal(forged.decision, 'refuse');
+    assert.equal(cw.checkTime(issuer.credentials.valid, now), null);
+    assert.deepEqual(cw.checkTime(issuer.credentials.expired, now), { code: 'expired', seconds: expired.seconds });
+    const status = trust.status(now);
+    assert.deepEqual(Object.keys(status), ['age', 'clockBefore', 'expired', 'expiredFor', 'stale']);
+    assert.equal(status.age, 60);
+    assert.equal(trust.checkSuccessor(trust), 'same');
   } finally {
     issuer.cleanup();
   }
@@ -54,6 +64,7 @@ test('the policy is read field by field; wrong shapes are bad_policy errors', ()
     assert.equal(stale.valid, true);
     assert.deepEqual(stale.warnings.map((w) => w.code), ['trust_list_stale']);
     assert.equal(typeof stale.warnings[0].message, 'string');
+    assert.equal(stale.warnings[0].seconds, 60, 'the age as a number, not in the English text');
     // After the trust list's expiry (7 days): a warning by default, a refusal when asked.
     const late = issuer.now + 8 * 86400;
     const yellowLater = trust.verify(text, late, { refuseExpiredTrustList: false });
@@ -82,9 +93,10 @@ test('wallet entries and load problems are plain objects', () => {
     assert.equal(entry.credential.displayName, '张*丰');
     store.set('codewallet.wallet', `${store.get('codewallet.wallet')}\nX\tnot a code`);
     const damaged = new cw.Wallet(storage);
-    assert.deepEqual(Object.keys(damaged.loadProblem), ['skipped', 'reason', 'backedUp']);
+    assert.deepEqual(Object.keys(damaged.loadProblem), ['skipped', 'reason', 'backedUp', 'backupKey']);
     assert.equal(damaged.loadProblem.skipped, 1);
     assert.equal(damaged.loadProblem.backedUp, true);
+    assert.equal(damaged.loadProblem.backupKey, 'codewallet.wallet.unreadable');
     assert.equal(damaged.entries().length, 1);
   } finally {
     issuer.cleanup();

@@ -15,6 +15,8 @@ export const DEFAULTS = Object.freeze({
   base: 60e3,
   /** Retries wait at most this long (before jitter). */
   cap: 6 * 3600e3,
+  /** A server's Retry-After is honoured up to this long: one header never stops refresh for good. */
+  maxRetryAfter: 24 * 3600e3,
 });
 
 /** A state that has never tried: due at once. */
@@ -52,16 +54,21 @@ export function retryDelay(failures, random, rules = DEFAULTS) {
 
 /**
  * A Retry-After header value as milliseconds from `now`: delta-seconds or an
- * HTTP date. `null` when absent or unreadable.
+ * HTTP date, at most `rules.maxRetryAfter`. `null` when absent or unreadable.
  */
-export function parseRetryAfter(header, now) {
+export function parseRetryAfter(header, now, rules = DEFAULTS) {
   if (header == null) return null;
   const text = String(header).trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/^[A-Za-z]{3}, /.test(text)) return null; // an HTTP date starts with the day's name
-  const when = Date.parse(text);
-  if (Number.isNaN(when)) return null;
-  return Math.max(0, when - now);
+  let wait;
+  if (/^\d+$/.test(text)) {
+    wait = Number(text) * 1000;
+  } else {
+    if (!/^[A-Za-z]{3}, /.test(text)) return null; // an HTTP date starts with the day's name
+    const when = Date.parse(text);
+    if (Number.isNaN(when)) return null;
+    wait = Math.max(0, when - now);
+  }
+  return Math.min(wait, rules.maxRetryAfter);
 }
 
 /**

@@ -16,6 +16,7 @@ const SHELL = [
   'wallet.js',
   'i18n.js',
   'backoff.js',
+  'trust-store.js',
   'wallet.css',
   'manifest.webmanifest',
   'icon.svg',
@@ -31,9 +32,11 @@ const READER = url('../pkg/reader/');
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(SHELL);
+    // Past the HTTP cache: a new page must never be paired with an old module.
+    const fresh = (path) => new Request(path, { cache: 'reload' });
+    await cache.addAll(SHELL.map(fresh));
     // The data may be missing on a server that is not the demo: still install.
-    await Promise.all(DATA.map((d) => cache.add(d).catch(() => {})));
+    await Promise.all(DATA.map((d) => cache.add(fresh(d)).catch(() => {})));
     await self.skipWaiting();
   })());
 });

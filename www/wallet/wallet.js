@@ -2,17 +2,17 @@
 // ones from a link, pasted text, a photo or the camera. The wasm core does the
 // checking, the QR rendering and the storage format; this module owns the DOM.
 
-import init, { TrustList, Wallet, qrSvg, decodeCredential } from '../pkg/core/codewallet.js';
+import init, { TrustList, Wallet, qrSvg, decodeCredential, checkTime } from '../pkg/core/codewallet.js';
 import { translator, pickLanguage, errorKey, LANGS } from './i18n.js';
 import * as backoff from './backoff.js';
+import { loadTrust, saveTrust, legacyTrust, LEGACY_KEY } from './trust-store.js';
 
 const MAX_ENTRIES = 12;
 const KEY = {
   wallet: 'codewallet.wallet',
-  backup: 'codewallet.wallet.unreadable',
   lang: 'codewallet.lang',
   selected: 'codewallet.selected',
-  trust: 'codewallet.trust',
+  root: 'codewallet.root',
   config: 'codewallet.config',
   refresh: 'codewallet.refresh',
 };
@@ -26,7 +26,11 @@ const $ = (id) => document.getElementById(id);
 /** In-memory stand-in when the browser gives no localStorage at all. */
 function memoryStorage() {
   const m = new Map();
-  return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => { m.set(k, String(v)); } };
+  return {
+    getItem: (k) => (m.has(k) ? m.get(k) : null),
+    setItem: (k, v) => { m.set(k, String(v)); },
+    removeItem: (k) => { m.delete(k); },
+  };
 }
 
 let storage;
@@ -67,6 +71,12 @@ let wallet = null;
 let entries = [];
 let selected = 0;
 let trust = null;
+/** When the list in use was signed, for the screen (seconds). */
+let trustSignedAt = null;
+/** A problem with the trust list to show: {key, params} or null. */
+let trustProblem = null;
+/** The code of the last list the network offered and the phone refused (older, reused number). */
+let trustRefused = null;
 let config = readJson(KEY.config);
 /** The last import/edit result, re-rendered when the language changes: {key, params, kind}. */
 let message = null;
@@ -94,38 +104,102 @@ function fromBase64(text) {
   return out;
 }
 
-/** The trust list kept on this phone, opened and checked, or null. */
-function cachedTrust() {
-  const c = readJson(KEY.trust);
-  if (!c || typeof c.data !== 'string' || typeof c.root !== 'string') return null;
+/** The root key pinned on first provisioning (64 hex digits), or null. */
+function pinnedRoot() {
+  const r = readJson(KEY.root);
+  return typeof r === 'string' && /^[0-9a-f]{64}$/.test(r) ? r : null;
+}
+
+function setTrustProblem(key, params = {}) {
+  trustProblem = key ? { key, params } : null;
+  renderProblem();
+}
+
+/** Starts using `list`, freeing the one it replaces. */
+function useTrust(list) {
+  if (trust && trust !== list) trust.free();
+  trust = list;
+  trustSignedAt = list ? list.issuedAt : null;
+}
+
+/**
+ * Opens the trust list kept on this phone, given the record read from
+ * IndexedDB (a list kept in localStorage by an earlier version moves there).
+ */
+async function restoreTrust(saved) {
+  let record = saved;
+  if (!record) {
+    record = legacyTrust(storage, fromBase64);
+    if (record) {
+      try {
+        await saveTrust(record);
+        storage.removeItem(LEGACY_KEY);
+      } catch {
+        // Left where it is; it is read from there again next time.
+      }
+    }
+  }
+  if (!record) return null;
+  const root = pinnedRoot() || record.root;
+  if (record.root !== root) return null;
   try {
-    return new TrustList(fromBase64(c.data), c.root);
+    const list = new TrustList(record.data, root);
+    writeJson(KEY.root, root);
+    return list;
   } catch {
     return null;
   }
 }
 
-/** Fetches config.json and the trust list it names; keeps them if newer. Throws on failure. */
+/**
+ * Fetches config.json and the trust list it names. The root key is pinned on
+ * first provisioning; a configuration naming another root is refused. The
+ * list is kept if the core accepts it as a successor of ours. Throws on failure.
+ */
 async function fetchTrust() {
   const res = await fetch(CONFIG_URL, { cache: 'no-cache' });
   if (!res.ok) throw Object.assign(new Error(`config: HTTP ${res.status}`), { response: res });
   const cfg = await res.json();
+  const root = typeof cfg.rootPublicKey === 'string' ? cfg.rootPublicKey.trim().toLowerCase() : '';
+  const pinned = pinnedRoot();
+  if (pinned && root !== pinned) {
+    document.documentElement.dataset.trustOffer = 'root_changed';
+    setTrustProblem('rootChanged');
+    throw Object.assign(new Error('the configuration names another root key'), { code: 'root_changed' });
+  }
   const listUrl = new URL(cfg.trustList, CONFIG_URL);
   const listRes = await fetch(listUrl, { cache: 'no-cache' });
   if (!listRes.ok) throw Object.assign(new Error(`trust list: HTTP ${listRes.status}`), { response: listRes });
   const bytes = new Uint8Array(await listRes.arrayBuffer());
-  const offered = new TrustList(bytes, cfg.rootPublicKey);
-  config = { rootPublicKey: cfg.rootPublicKey, refreshUrl: typeof cfg.refreshUrl === 'string' ? cfg.refreshUrl : null };
+  const offered = new TrustList(bytes, root);
+  config = { rootPublicKey: root, refreshUrl: typeof cfg.refreshUrl === 'string' ? cfg.refreshUrl : null };
   writeJson(KEY.config, config);
   if (trust) {
+    let relation;
     try {
-      trust.checkSuccessor(offered);
-    } catch {
-      return trust; // an older list than ours: keep ours
+      relation = trust.checkSuccessor(offered);
+    } catch (e) {
+      offered.free();
+      trustRefused = e.code || 'rollback';
+      document.documentElement.dataset.trustOffer = trustRefused;
+      return trust; // older, or a changed list under the same number: keep ours
+    }
+    if (relation === 'same') {
+      offered.free();
+      document.documentElement.dataset.trustOffer = 'same';
+      return trust;
     }
   }
-  writeJson(KEY.trust, { root: cfg.rootPublicKey, data: toBase64(bytes), at: Date.now() });
-  trust = offered;
+  writeJson(KEY.root, root);
+  try {
+    await saveTrust({ root, data: bytes, at: Date.now() });
+    if (trustProblem && trustProblem.key === 'trustNotSaved') setTrustProblem(null);
+  } catch (e) {
+    setTrustProblem('trustNotSaved', { why: (e && e.message) || String(e) });
+  }
+  trustRefused = null;
+  useTrust(offered);
+  document.documentElement.dataset.trustOffer = 'accepted';
   return trust;
 }
 
@@ -180,9 +254,11 @@ function renderProblem() {
   if (storageProblem) parts.push(t('storageUnavailable', { why: storageProblem }));
   if (loadProblem) {
     parts.push(t(loadProblem.backedUp ? 'loadProblem' : 'loadProblemNoBackup', {
-      reason: loadProblem.reason, skipped: loadProblem.skipped, key: KEY.backup,
+      reason: loadProblem.reason, skipped: loadProblem.skipped, key: loadProblem.backupKey,
     }));
   }
+  if (trustProblem) parts.push(t(trustProblem.key, trustProblem.params));
+  el.dataset.trust = trustProblem ? trustProblem.key : '';
   el.textContent = parts.join(' ');
   el.hidden = parts.length === 0;
 }
@@ -217,10 +293,17 @@ function judge(entry) {
   }
   const c = (v && v.credential) || entry.credential;
   let code;
-  if (v) code = v.valid ? null : v.code;
-  else if (now >= c.expiresAt) code = 'expired';
-  else if (now < c.notBefore) code = 'not_yet_valid';
-  else code = null;
+  if (v) {
+    code = v.valid ? null : v.code;
+  } else {
+    // No trust list yet: the core's time rule alone, clock tolerance included.
+    try {
+      const time = checkTime(entry.text, now);
+      code = time ? time.code : null;
+    } catch (e) {
+      code = e.code || 'malformed';
+    }
+  }
   let kind;
   let statusKey;
   if (!code) {
@@ -249,7 +332,11 @@ function duration(secs) {
 }
 
 function dateTime(secs) {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(secs * 1000));
+  try {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(secs * 1000));
+  } catch {
+    return String(secs); // out of the formatter's range: never stop the screen over it
+  }
 }
 
 function renderCard() {
@@ -288,11 +375,12 @@ function renderCard() {
   $('until').textContent = t('validUntil', { time: dateTime(c.expiresAt) });
   const notes = [];
   if (j.checked) {
-    notes.push(t('checkedAgainst', { seq: trust.sequence }));
+    notes.push(t('checkedAgainst', { seq: trust.sequence, date: dateTime(trustSignedAt) }));
     for (const w of j.verdict.warnings || []) notes.push(t(`warn_${w.code}`));
   } else {
     notes.push(t('unverified'));
   }
+  if (trustRefused) notes.push(t('trustRefused'));
   $('check').textContent = notes.join(' ');
   $('check').dataset.checked = String(j.checked);
   renderCountdown(c);
@@ -308,13 +396,17 @@ function renderCountdown(c) {
 }
 
 function tick() {
-  const entry = entries[selected];
-  if (entry) {
-    const j = judge(entry);
-    if (j.kind !== shownKind) renderCard();
-    else renderCountdown(j.credential);
+  try {
+    const entry = entries[selected];
+    if (entry) {
+      const j = judge(entry);
+      if (j.kind !== shownKind) renderCard();
+      else renderCountdown(j.credential);
+    }
+  } finally {
+    // Whatever one second's render met, the next second comes.
+    setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
   }
-  setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
 }
 
 // ---- people --------------------------------------------------------------
@@ -402,6 +494,20 @@ function reload() {
   if (selected >= entries.length) selected = Math.max(0, entries.length - 1);
 }
 
+/** Reads the store again (another window changed it), keeping the person on screen. */
+function reloadWallet() {
+  const shownId = entries[selected] ? entries[selected].credential.id : null;
+  const next = new Wallet(storage);
+  wallet.free();
+  wallet = next;
+  loadProblem = wallet.loadProblem;
+  reload();
+  const i = entries.findIndex((e) => e.credential.id === shownId);
+  if (i >= 0) selected = i;
+  pendingRemove = null;
+  renaming = null;
+}
+
 function select(i) {
   selected = i;
   writeJson(KEY.selected, i);
@@ -415,8 +521,9 @@ function change(fn) {
     reload();
     return true;
   } catch (e) {
+    if (e && e.code === 'changed_elsewhere') reloadWallet();
+    else reload();
     sayError(e);
-    reload();
     return false;
   } finally {
     render();
@@ -635,20 +742,26 @@ async function refreshCredentials() {
       return extractCredential(await res.text());
     });
     if (!fresh || fresh === entry.text) continue;
-    const v = trust.verify(fresh, nowSecs());
-    if (!v.valid || v.credential.issuer !== c.issuer || v.credential.displayName !== c.displayName
-      || v.credential.expiresAt <= c.expiresAt) continue;
     const index = wallet.entries().findIndex((e) => e.text === entry.text);
     if (index < 0) continue;
-    const ok = change(() => wallet.replace(index, fresh, trust, nowSecs()));
-    if (ok) {
-      // The new credential was just fetched: its own refresh waits a full interval.
-      const all = readJson(KEY.refresh) || {};
-      delete all[`credential:${c.id}`];
-      all[`credential:${v.credential.id}`] = backoff.afterAttempt(backoff.initialState(), { ok: true }, Date.now(), Math.random);
-      writeJson(KEY.refresh, all);
-      say('refreshed', { label: entry.label });
+    try {
+      // The core takes it only if it verifies and is newer for the same person and issuer.
+      wallet.replace(index, fresh, trust, nowSecs());
+    } catch (e) {
+      if (e && e.code === 'changed_elsewhere') {
+        reloadWallet();
+        render();
+      }
+      continue; // a refresh that is not taken leaves the code on screen as it was
     }
+    reload();
+    render();
+    // The new credential was just fetched: its own refresh waits a full interval.
+    const all = readJson(KEY.refresh) || {};
+    delete all[`credential:${c.id}`];
+    all[`credential:${wallet.entries()[index].credential.id}`] = backoff.afterAttempt(backoff.initialState(), { ok: true }, Date.now(), Math.random);
+    writeJson(KEY.refresh, all);
+    say('refreshed', { label: entry.label });
   }
 }
 
@@ -660,6 +773,8 @@ async function refreshInBackground() {
     await refreshCredentials();
   } catch {
     // A refresh never disturbs the code on screen.
+  } finally {
+    document.documentElement.dataset.refreshed = String(Date.now());
   }
 }
 
@@ -769,6 +884,13 @@ function wire() {
   $('add-camera').addEventListener('click', () => (cameraStream ? stopCamera() : startCamera()));
   $('print').addEventListener('click', () => window.print());
   window.addEventListener('hashchange', importFromFragment);
+  // Another tab changed the store: show what it holds now.
+  window.addEventListener('storage', (ev) => {
+    if (wallet && (ev.key === KEY.wallet || ev.key === null)) {
+      reloadWallet();
+      render();
+    }
+  });
   window.addEventListener('online', refreshInBackground);
 }
 
@@ -785,6 +907,8 @@ async function importFromFragment() {
 async function start() {
   renderStatic();
   wire();
+  // The saved trust list is read while the module compiles.
+  const savedTrust = loadTrust();
   await init();
   try {
     wallet = new Wallet(storage);
@@ -797,7 +921,7 @@ async function start() {
   entries = wallet.entries();
   const stored = readJson(KEY.selected);
   selected = Number.isInteger(stored) && stored >= 0 && stored < entries.length ? stored : 0;
-  trust = cachedTrust();
+  useTrust(await restoreTrust(await savedTrust));
   render();
   if (location.hash.length > 1) await importFromFragment();
   document.documentElement.dataset.ready = 'true';
