@@ -3,7 +3,7 @@
 
 import init, * as cw from '../pkg/reader/codewallet.js';
 import { t, pickLanguage, duration } from './i18n.js';
-import { CheckpointLog, idbBackend } from './log.js';
+import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
 import { Provisioning, trustListFromFragment } from './trust.js';
 import { classify, present, clockJump } from './verdict.js';
 
@@ -284,8 +284,9 @@ async function handleText(raw, source) {
   try {
     const input = classify(raw);
     if (view.shown) {
-      // Registration: the text scanned after an accepted person is their tube.
-      if (view.shown.awaitingTube && input.kind === 'other') await linkTube(input.text);
+      // Registration: the text scanned after an accepted person is their tube
+      // (their own code, still in view, is passed over in silence).
+      if (view.shown.awaitingTube && !(source === 'camera' && input.text === view.shown.text)) await linkTube(raw);
       return;
     }
     if (source === 'camera' && raw === view.lastText && nowMs() - view.lastDismissed < SAME_CODE_PAUSE_MS) return;
@@ -366,17 +367,26 @@ function dismiss() {
 }
 
 async function linkTube(raw) {
-  const tube = String(raw || '').trim();
-  if (!view.shown || !view.shown.awaitingTube || !tube) return;
+  if (!view.shown || !view.shown.awaitingTube) return;
+  const msg = $('v-tube-msg');
+  const check = checkTube(raw, log.tube);
+  if (!check.ok) {
+    msg.textContent = t(lang, check.code);
+    msg.dataset.code = check.code;
+    return;
+  }
+  const tube = check.tube;
   try {
     view.shown.record = await log.attachTube(view.shown.record, tube);
   } catch (error) {
+    if (error instanceof TubeError) { msg.textContent = t(lang, error.code); msg.dataset.code = error.code; return; }
     showStopped(error);
     return;
   }
   view.shown.awaitingTube = false;
-  $('v-tube-msg').textContent = t(lang, 'tubeSaved', tube);
-  $('v-tube-msg').dataset.tube = tube;
+  msg.textContent = t(lang, 'tubeSaved', tube);
+  msg.dataset.code = 'linked';
+  msg.dataset.tube = tube;
   refreshLog();
   if (settings.autoNext > 0) view.autoTimer = setTimeout(dismiss, settings.autoNext * 1000);
 }
@@ -445,34 +455,159 @@ async function refreshLog() {
     const s = await log.summary(nowMs());
     $('log-summary').textContent = t(lang, 'logSummary', s.total, s.unexported, s.hourValid, s.hourRefused);
     $('log-summary').dataset.total = s.total;
+    $('log-summary').dataset.acknowledged = s.acknowledged;
+    renderLogQuestions();
+    await renderTubeFix();
   } catch { /* shown again on the next change */ }
+}
+
+// Records leave the device only through an export the user says saved, and
+// only after a second question that names how many go.
+const logUi = { ask: null, clearCount: 0 };
+
+function renderLogQuestions() {
+  const ask = logUi.ask;
+  $('export-confirm').hidden = !ask;
+  if (ask) {
+    $('export-question').textContent = t(lang, 'exportQuestion', ask.filename, ask.count);
+    $('export-confirm').dataset.batch = ask.batch;
+  }
+  const n = logUi.clearCount;
+  $('clear-confirm').hidden = !n;
+  if (n) {
+    $('clear-question').textContent = t(lang, 'clearQuestion', n);
+    $('clear-yes').textContent = t(lang, 'clearYes', n);
+    $('clear-confirm').dataset.count = n;
+  }
+}
+
+function logMessage(text, state) {
+  say('log-msg', text);
+  $('log-msg').dataset.state = state;
+}
+
+function logFailed(error) {
+  if (error && (error.code === 'log_full' || error.code === 'log_unavailable')) showStopped(error);
+  else logMessage(String(error && error.message ? error.message : error), 'error');
 }
 
 async function exportLog(format) {
   try {
     const out = await log.export(format, { onlyNew: $('export-new').checked, nowMs: nowMs() });
-    const url = URL.createObjectURL(new Blob([out.text], { type: out.mime }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: out.filename });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    say('log-msg', t(lang, 'exportedN', out.count, out.batch));
+    if (!out.count) {
+      logMessage(t(lang, 'exportNothing'), 'nothing');
+    } else {
+      const url = URL.createObjectURL(new Blob([out.text], { type: out.mime }));
+      const a = Object.assign(document.createElement('a'), { href: url, download: out.filename });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      // The page cannot see whether the file saved: the user says so.
+      if (logUi.ask) log.discardBatch(logUi.ask.batch);
+      logUi.ask = { batch: out.batch, filename: out.filename, count: out.count };
+      logUi.clearCount = 0;
+      logMessage('', 'asking');
+    }
   } catch (error) {
-    if (error.code) showStopped(error); else say('log-msg', error.message);
+    logFailed(error);
   }
-  refreshLog();
+  await refreshLog();
+  if (logUi.ask) $('export-yes').focus();
 }
 
-async function clearExported() {
-  try {
-    const n = await log.clearExported();
-    say('log-msg', t(lang, 'clearedN', n));
-    if ($('stopped').hidden === false) { clearStopped(); say('log-msg', `${t(lang, 'clearedN', n)} · ${t(lang, 'logResume')}`); }
-  } catch (error) {
-    say('log-msg', error.message);
+async function answerSaved(saved) {
+  const ask = logUi.ask;
+  if (!ask) return;
+  logUi.ask = null;
+  if (!saved) {
+    log.discardBatch(ask.batch);
+    logMessage(t(lang, 'exportDiscarded', ask.batch), 'discarded');
+  } else {
+    try {
+      const r = await log.confirmSaved(ask.batch, { nowMs: nowMs() });
+      logMessage(t(lang, r.durable ? 'exportConfirmed' : 'exportConfirmedFull', ask.batch, r.acknowledged), 'confirmed');
+    } catch (error) {
+      logFailed(error);
+    }
   }
-  refreshLog();
+  await refreshLog();
+}
+
+async function askClear() {
+  try {
+    const s = await log.summary(nowMs());
+    logUi.clearCount = s.acknowledged;
+    if (!s.acknowledged) logMessage(t(lang, 'clearNone'), 'nothing');
+    else logMessage('', 'asking');
+  } catch (error) {
+    logFailed(error);
+  }
+  await refreshLog();
+  if (logUi.clearCount) $('clear-no').focus();
+}
+
+async function answerClear(confirmed) {
+  if (!logUi.clearCount) return;
+  logUi.clearCount = 0;
+  if (!confirmed) {
+    logMessage(t(lang, 'clearCancelled'), 'cancelled');
+  } else {
+    try {
+      const n = await log.clearAcknowledged();
+      let text = t(lang, 'clearedN', n);
+      if (n && !$('stopped').hidden) { clearStopped(); text += ` · ${t(lang, 'logResume')}`; }
+      logMessage(text, 'cleared');
+    } catch (error) {
+      logMessage(String(error.message || error), 'error');
+    }
+  }
+  await refreshLog();
+}
+
+// ---------- tubes ----------
+
+/** The deployment's tube pattern (config.json `tubePattern`), read without holding up the page. */
+async function loadTubePattern() {
+  let pattern;
+  try {
+    const r = await fetch(new URL('../demo-data/config.json', location.href), { cache: 'no-cache' });
+    if (r.ok) pattern = (await r.json() || {}).tubePattern;
+  } catch { /* offline without a cached copy: the default */ }
+  if (!log.setTubePattern(pattern)) logMessage(t(lang, 'tubePatternBad', log.tube.source), 'error');
+  document.body.dataset.tubePattern = log.tube.source;
+}
+
+async function renderTubeFix() {
+  const last = await log.lastRegistration();
+  const box = $('tube-fix');
+  box.hidden = !last;
+  if (!last) return;
+  box.dataset.id = last.record.id;
+  box.dataset.tube = last.tube ?? '';
+  const when = last.record.time ? new Date(last.record.time).toLocaleTimeString(lang) : '—';
+  $('tube-fix-last').textContent = t(lang, 'tubeFixLast', last.record.name ?? '—', when, last.tube ?? t(lang, 'tubeFixNone'));
+}
+
+async function correctTube() {
+  const id = $('tube-fix').dataset.id;
+  const msg = $('tube-fix-msg');
+  if (!id) return;
+  try {
+    const r = await log.correctTube(id, $('tube-fix-input').value, { nowMs: nowMs(), station: settings.station });
+    msg.textContent = t(lang, 'tubeFixed', r.tube, r.previousTube ?? t(lang, 'tubeFixNone'));
+    msg.dataset.code = 'corrected';
+    msg.dataset.tube = r.tube;
+    $('tube-fix-input').value = '';
+  } catch (error) {
+    if (error instanceof TubeError) {
+      msg.textContent = t(lang, error.code);
+      msg.dataset.code = error.code;
+    } else {
+      showStopped(error);
+    }
+  }
+  await refreshLog();
 }
 
 // ---------- settings ----------
@@ -508,7 +643,13 @@ async function main() {
   $('v-tube').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); linkTube($('v-tube').value); } });
   $('export-csv').addEventListener('click', () => exportLog('csv'));
   $('export-jsonl').addEventListener('click', () => exportLog('jsonl'));
-  $('clear-exported').addEventListener('click', clearExported);
+  $('clear-exported').addEventListener('click', askClear);
+  $('export-yes').addEventListener('click', () => answerSaved(true));
+  $('export-no').addEventListener('click', () => answerSaved(false));
+  $('clear-yes').addEventListener('click', () => answerClear(true));
+  $('clear-no').addEventListener('click', () => answerClear(false));
+  $('tube-fix-save').addEventListener('click', correctTube);
+  $('tube-fix-input').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); correctTube(); } });
   $('trust-file').addEventListener('change', async (e) => {
     const f = e.target.files[0];
     e.target.value = '';
@@ -535,6 +676,7 @@ async function main() {
   await init();
   startWorker();
   log = new CheckpointLog(idbBackend(indexedDB));
+  loadTubePattern();
   await provision();
   await refreshLog();
   setInterval(renderTrust, 60_000);
