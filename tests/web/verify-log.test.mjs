@@ -98,6 +98,15 @@ test('log: nothing is deleted unless an export of it was confirmed saved', async
   assert.equal((await reopened.summary(8000)).acknowledged, 2);
 });
 
+test('log: records an earlier version marked "exported" before the file saved are not taken as saved', async () => {
+  const backend = memoryBackend();
+  await backend.commit({ put: [{ id: 'a', mode: 'tally', hour: '2026-01-05T09:00Z', verdict: 'valid', exported: '20260105T090000-abcdef' }] });
+  const log = new CheckpointLog(backend);
+  assert.equal((await log.summary(0)).unexported, 1);
+  assert.equal(await log.clearAcknowledged(), 0);
+  assert.equal(jsonl((await log.export('jsonl', { onlyNew: true })).text)[0].exported, null);
+});
+
 test('log: a full store stops the log with log_full, loses nothing, and can still be exported and freed', async () => {
   const backend = memoryBackend({ capacity: 4 }); // lastScan + 3 records
   const log = new CheckpointLog(backend);
