@@ -151,3 +151,34 @@ test('a code that runs out on screen turns EXPIRED, crossed out, in words and no
     await site.cleanup();
   }
 });
+
+test('the screen keeps its clock when the date formatter fails', async () => {
+  const site = await servePages(issuer);
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const text = cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC', '--name', 'Ada Lovelace',
+      '--id-number', 'GB2', '--status', 'green', '--valid-hours', '1', '--now', String(issuer.now)).trim();
+    const page = await context.newPage();
+    await page.clock.install({ time: Date.now() });
+    await page.goto(`${site.url}/wallet/#${encodeURIComponent(text)}`);
+    await page.waitForSelector('#qr svg');
+    // From now on every date format throws, as Intl does for a date out of its range.
+    await page.evaluate(() => {
+      Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', {
+        get() { return () => { throw new RangeError('Invalid time value'); }; },
+      });
+    });
+    await page.clock.fastForward('01:00:30');
+    await page.waitForSelector('#card.kind-expired');
+    // The countdown goes on second by second.
+    for (let i = 0; i < 3; i++) {
+      const before = await page.textContent('#countdown');
+      await page.clock.runFor(1000);
+      await page.waitForFunction((t) => document.getElementById('countdown').textContent !== t, before);
+    }
+    assert.match(await page.textContent('#countdown'), /expired .* ago/);
+  } finally {
+    await context.close();
+    await site.cleanup();
+  }
+});
