@@ -136,4 +136,20 @@ mod tests {
             assert!(parse(bad).is_none(), "{bad:?}");
         }
     }
+
+    proptest::proptest! {
+        /// The record is outside bytes too (a file anyone may edit): any text
+        /// gives a record or a refusal, never a panic.
+        #[test]
+        fn any_record_text_parses_or_is_refused(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn any_recorded_sequence_reads_back(sequence: u64, digest: [u8; 32]) {
+            let text = format!("sequence {sequence}\nsha256 {}\n", codewallet::hex::encode(&digest));
+            let read = parse(&text).unwrap();
+            proptest::prop_assert_eq!((read.sequence, read.digest), (sequence, digest));
+        }
+    }
 }
