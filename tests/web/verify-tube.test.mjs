@@ -1,14 +1,16 @@
 // Sample tubes in registration mode, in Chromium: only a code matching the
 // deployment's pattern is linked, a health code, wallet link or trust list
-// never is (said in both languages), and a wrong tube is corrected by an
-// audit record that both export formats show beside the registration.
+// never is (said in both languages, typed or in front of the camera), and a
+// wrong tube is corrected by an audit record that both export formats show
+// beside the registration.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeIssuer, servePages, launchBrowser } from './harness.mjs';
-import { openVerifier, goOffline, pasteAndRead, nextPerson } from './verify-util.mjs';
+import { openVerifier, goOffline, pasteAndRead, nextPerson, qrImage, readVerdict } from './verify-util.mjs';
 
 /** Serves the pages with `extra` added to demo-data/config.json. */
 async function serveWithConfig(issuer, extra) {
@@ -136,5 +138,51 @@ test('registration: the last tube is corrected; the registration stays and the c
     await browser.close();
     await site.cleanup();
     issuer.cleanup();
+  }
+});
+
+/** A Y4M video (grey, 10 frames a second) showing each image for `frames` frames in turn. */
+function writeVideo(path, images, frames = 15) {
+  const { width, height } = images[0];
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const parts = [Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)];
+  for (const { luma } of images) {
+    for (let i = 0; i < frames; i++) parts.push(Buffer.from('FRAME\n'), Buffer.from(luma), chroma);
+  }
+  writeFileSync(path, Buffer.concat(parts));
+}
+
+test('registration by camera: the next person\'s code and a poster in view are not taken as the tube', async () => {
+  const issuer = makeIssuer();
+  const dir = mkdtempSync(join(tmpdir(), 'cw-y4m-'));
+  const video = join(dir, 'queue.y4m');
+  // The camera sees, in a loop: one person's code, the next person's, a poster.
+  writeVideo(video, [
+    await qrImage(issuer.credentials.valid), await qrImage(issuer.credentials.yellow),
+    await qrImage('WELCOME TO GATE 3'),
+  ]);
+  const site = await servePages(issuer);
+  const browser = await launchBrowser({ fakeVideo: video });
+  try {
+    const context = await browser.newContext();
+    await context.grantPermissions(['camera'], { origin: site.url });
+    const page = await openVerifier(context, site, { mode: 'registration', station: 'Gate-4', autoNext: 0 });
+    await goOffline(context, page, site);
+    await page.click('#scan-btn');
+    const first = await readVerdict(page);
+    assert.equal(first.code, 'valid');
+    await page.waitForSelector('#v-tube-msg[data-code=tube_credential]');
+    await page.waitForSelector('#v-tube-msg[data-code=tube_pattern]');
+    assert.equal(await page.getAttribute('#v-tube-msg', 'data-tube'), null, 'no tube linked');
+    assert.equal(await page.isVisible('#v-tube-wrap'), true);
+    // The tube itself, typed: linked.
+    await page.fill('#v-tube', 'TUBE-0042');
+    await page.press('#v-tube', 'Enter');
+    await page.waitForSelector('#v-tube-msg[data-tube="TUBE-0042"]');
+  } finally {
+    await browser.close();
+    await site.cleanup();
+    issuer.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
