@@ -91,12 +91,7 @@ const nowSecs = () => Date.now() / 1000;
 
 // ---- trust list ----------------------------------------------------------
 
-function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
+/** Decodes the base64 of a list kept by an earlier version. */
 function fromBase64(text) {
   const s = atob(text);
   const out = new Uint8Array(s.length);
