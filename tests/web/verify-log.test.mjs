@@ -386,3 +386,44 @@ test('a full disk in the browser: scanning stops and says why; export, confirm s
     issuer.cleanup();
   }
 });
+
+test('a real full disk (the origin\'s quota set just above its use): scanning stops; export, confirm and delete need no room; scanning resumes', async () => {
+  const issuer = makeIssuer();
+  const site = await servePages(issuer);
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await openVerifier(context, site, { mode: 'registration', station: 'Gate-9', autoNext: 0 });
+    await goOffline(context, page, site);
+    const cdp = await context.newCDPSession(page);
+    const { usage } = await page.evaluate(() => navigator.storage.estimate());
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: site.url, quotaSize: usage + 30_000 });
+    let scanned = 0;
+    for (;;) {
+      await page.fill('#paste', issuer.credentials.valid);
+      await page.click('#check-btn');
+      const shown = await Promise.race([
+        page.waitForSelector('#verdict:not([hidden])').then(() => 'verdict'),
+        page.waitForSelector('#stopped:not([hidden])').then(() => 'stopped'),
+      ]);
+      if (shown === 'stopped') break;
+      scanned += 1;
+      assert.ok(scanned < 1000, 'the quota never ran out');
+      await nextPerson(page);
+    }
+    assert.equal(await page.getAttribute('#stopped', 'data-code'), 'log_full');
+    assert.equal(await total(page), scanned);
+    const text = await exportFile(page, '#export-jsonl');
+    assert.equal(text.trim().split('\n').length, scanned);
+    await answerSaved(page, true);
+    assert.equal(await deleteExported(page), scanned);
+    await page.waitForSelector('#stopped', { state: 'hidden' });
+    assert.equal((await pasteAndRead(page, issuer.credentials.valid)).code, 'valid');
+    await nextPerson(page);
+    assert.equal(await total(page), 1);
+  } finally {
+    await browser.close();
+    await site.cleanup();
+    issuer.cleanup();
+  }
+});
