@@ -85,8 +85,12 @@ apt_install() {
 
 # Debian's Chromium, for the browser tests of the pages.
 ensure_chromium() {
-    if [[ ! -x /usr/bin/chromium ]]; then
-        apt_install chromium
+    local missing=()
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    # The pages speak Chinese too: without these fonts Chromium draws it as boxes.
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+    if ((${#missing[@]})); then
+        apt_install "${missing[@]}"
     fi
 }
 
