@@ -35,7 +35,7 @@ async function choosePhoto(path) {
   return page.evaluate(() => ({ code: document.getElementById('scan-msg').dataset.code, message: document.getElementById('scan-msg').textContent }));
 }
 
-test('photo: a PNG of a valid credential gives VALID, with no request', async () => {
+test('photo: a PNG of a valid credential is read and verified, with no request', async () => {
   const path = join(files, 'valid.png');
   writePng(path, await qrImage(issuer.credentials.valid, { width: 900, height: 700, scale: 6 }));
   const requests = recordRequests(page);

@@ -133,7 +133,7 @@ export async function goOffline(context, page, site) {
   await page.waitForLoadState('networkidle');
 }
 
-/** Shows the verdict of pasted text; returns `{code, tone, headline, reason, name, warnings}`. */
+/** Shows the verdict of pasted text; returns `{code, decision, tone, icon, headline, reason, detail, name, issuer, warnings}`. */
 export async function pasteAndRead(page, text) {
   await page.fill('#paste', text);
   await page.click('#check-btn');
@@ -146,8 +146,9 @@ export async function readVerdict(page) {
     const el = document.getElementById('verdict');
     const text = (id) => document.getElementById(id).textContent;
     return {
-      code: el.dataset.code, tone: el.dataset.tone, icon: text('v-icon'), headline: text('v-headline'),
-      reason: text('v-reason'), detail: text('v-detail'), name: text('v-name'),
+      code: el.dataset.code, decision: el.dataset.decision, tone: el.dataset.tone, icon: text('v-icon'),
+      headline: text('v-headline'), reason: text('v-reason'), detail: text('v-detail'), name: text('v-name'),
+      issuer: text('v-issuer'),
       warnings: [...document.querySelectorAll('#v-warnings li')].map((li) => li.textContent),
     };
   });

@@ -30,29 +30,45 @@ export function classify(raw) {
   return { kind: 'other', text };
 }
 
+/** How each admission decision of the core looks and sounds. */
+const DECISIONS = {
+  pass: { tone: 'ok', icon: '✓', headline: 'd_pass' },
+  check: { tone: 'warn', icon: '!', headline: 'd_check' },
+  refuse: { tone: 'bad', icon: '✗', headline: 'd_refuse' },
+};
+
 /**
- * The verdict screen's content from the core's verdict (or a refusal code),
- * plus warnings found by the page (clock jump). Returns
- * `{tone: 'ok'|'warn'|'bad', icon, headline, reason, status, name, issuer, until, warnings: [text], accepted}`.
+ * The verdict screen's content from the core's verdict (or a refusal made by
+ * the page), plus warnings found by the page (clock jump). The headline,
+ * colour (`tone`), icon and so the sound follow the core's `decision`; a
+ * verdict without a known one is refused. Returns `{decision, tone: 'ok' |
+ * 'warn' | 'bad', icon, headline, reason, status, name, issuer, until,
+ * warnings: [text], accepted}`; `issuer` is the trust list's name of the key
+ * that signed, never the credential's own claim.
  */
 export function present(lang, verdict, extraWarnings = []) {
   const warnings = [];
   for (const w of verdict.warnings || []) warnings.push(warningText(lang, w));
   for (const w of extraWarnings) warnings.push(warningText(lang, w));
+  const decision = Object.hasOwn(DECISIONS, verdict.decision) ? verdict.decision : 'refuse';
+  const look = DECISIONS[decision];
   const c = verdict.credential;
-  const base = {
+  const status = verdict.valid && c ? c.status : null;
+  const statusKey = { green: 'statusGreen', yellow: 'statusYellow', red: 'statusRed' }[status];
+  return {
+    decision,
+    tone: look.tone,
+    // A green code with a warning passes, marked so staff read the warning.
+    icon: decision === 'pass' && warnings.length ? '!' : look.icon,
+    headline: t(lang, look.headline),
+    reason: statusKey ? t(lang, statusKey) : reasonText(lang, verdict),
+    status,
     name: c ? c.displayName : null,
-    issuer: c ? c.issuer : null,
+    issuer: verdict.issuer ?? null,
     until: c ? new Date(c.expiresAt * 1000) : null,
     warnings,
+    accepted: Boolean(verdict.valid),
   };
-  if (verdict.valid) {
-    const status = c.status;
-    const statusText = t(lang, status === 'green' ? 'statusGreen' : status === 'yellow' ? 'statusYellow' : 'statusRed');
-    const tone = status === 'green' ? 'ok' : status === 'yellow' ? 'warn' : 'bad';
-    return { ...base, tone, icon: status === 'green' ? (warnings.length ? '!' : '✓') : status === 'yellow' ? '!' : '✗', headline: t(lang, 'valid'), reason: statusText, status, accepted: true };
-  }
-  return { ...base, tone: 'bad', icon: '✗', headline: t(lang, 'refused'), reason: reasonText(lang, verdict), status: null, accepted: false };
 }
 
 export function reasonText(lang, verdict) {
@@ -63,24 +79,13 @@ export function reasonText(lang, verdict) {
   return s === key ? (verdict.reason || code) : s;
 }
 
+/** Warnings with a duration carry it as `seconds` (the core's and the page's alike). */
+const TIMED = new Set(['trust_list_stale', 'clock_behind', 'clock_jump']);
+
 function warningText(lang, w) {
-  switch (w.code) {
-    case 'trust_list_stale': {
-      const age = /(\d+\s*\S+) old/.exec(w.message || '');
-      return t(lang, 'w_trust_list_stale', w.age !== undefined ? duration(lang, w.age) : age ? age[1] : '');
-    }
-    case 'clock_behind': {
-      const by = /seems (.+) behind/.exec(w.message || '');
-      return t(lang, 'w_clock_behind', w.by !== undefined ? duration(lang, w.by) : by ? by[1] : '');
-    }
-    case 'clock_jump':
-      return t(lang, 'w_clock_jump', duration(lang, w.by));
-    default: {
-      const key = `w_${w.code}`;
-      const s = t(lang, key);
-      return s === key ? w.message : s;
-    }
-  }
+  const key = `w_${w.code}`;
+  const s = TIMED.has(w.code) ? t(lang, key, duration(lang, w.seconds ?? 0)) : t(lang, key);
+  return s === key ? w.message : s;
 }
 
 /** Allowed backwards step of the clock between scans before a warning, ms. */
@@ -89,5 +94,5 @@ export const CLOCK_JUMP_MS = 60_000;
 /** A `clock_jump` warning when now is well before the last scan. */
 export function clockJump(nowMs, lastScanMs) {
   if (typeof lastScanMs !== 'number' || nowMs >= lastScanMs - CLOCK_JUMP_MS) return null;
-  return { code: 'clock_jump', by: (lastScanMs - nowMs) / 1000, message: 'device clock jumped back' };
+  return { code: 'clock_jump', seconds: (lastScanMs - nowMs) / 1000, message: 'device clock jumped back' };
 }

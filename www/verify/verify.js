@@ -306,13 +306,12 @@ async function decide(input, raw) {
   if (log.stopped) { showStopped(log.stopped); return; }
   const now = nowMs();
   let verdict;
-  if (input.kind === 'refused') verdict = { valid: false, code: input.code, reason: null, warnings: [], credential: null };
-  else if (!provisioning.trust) verdict = { valid: false, code: 'no_trust', reason: null, warnings: [], credential: null };
+  if (input.kind === 'refused') verdict = { valid: false, decision: 'refuse', code: input.code, reason: null, warnings: [], credential: null };
+  else if (!provisioning.trust) verdict = { valid: false, decision: 'refuse', code: 'no_trust', reason: null, warnings: [], credential: null };
   else verdict = provisioning.trust.verify(input.text, now / 1000, policy());
   const extra = [];
   const jump = clockJump(now, await log.lastScanTime());
   if (jump) extra.push(jump);
-  for (const w of verdict.warnings) if (w.code === 'trust_list_stale' && provisioning.trust) w.age = now / 1000 - provisioning.trust.issuedAt;
   let record;
   try {
     // Committed before anything is shown: a crash after this loses nothing.
@@ -330,6 +329,7 @@ async function decide(input, raw) {
 function showVerdict(text, verdict, p, record) {
   const el = $('verdict');
   el.dataset.tone = p.tone;
+  el.dataset.decision = p.decision;
   el.dataset.code = verdict.valid ? 'valid' : verdict.code;
   $('v-icon').textContent = p.icon;
   $('v-headline').textContent = p.headline;
