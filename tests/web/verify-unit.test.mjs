@@ -1,16 +1,18 @@
 // The verifier's pure parts in Node, against the core wasm module and real
 // lists from the CLI: what the verdict screen says for each admission decision
-// (in both languages, from the message tables), and warning durations from the
-// core's numbers.
+// (in both languages, from the message tables), warning durations from the
+// core's numbers, and provisioning: the successor rule, saves that fail, the
+// move of a list out of localStorage, and the list's state by the core's rules.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, makeIssuer, cw, DAY } from './harness.mjs';
-import { loadCore } from './verify-util.mjs';
+import { ROOT, makeIssuer, memoryStorage, cw, DAY } from './harness.mjs';
+import { loadCore, sameSequencePair } from './verify-util.mjs';
 
 const { present, clockJump } = await import(join(ROOT, 'www/verify/verdict.js'));
+const { Provisioning, KEYS, toBase64 } = await import(join(ROOT, 'www/verify/trust.js'));
 const { t, duration, LANGUAGES } = await import(join(ROOT, 'www/verify/i18n.js'));
 
 const LANGS = Object.keys(LANGUAGES);
@@ -20,6 +22,27 @@ before(async () => {
   issuer = makeIssuer();
 });
 after(() => issuer?.cleanup());
+
+/** A list store over memory; `fail` makes every write reject as a full disk does. */
+function memoryLists() {
+  return {
+    bytes: null,
+    fail: false,
+    writes: 0,
+    async get() { return this.bytes; },
+    async put(bytes) {
+      this.writes += 1;
+      if (this.fail) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      this.bytes = new Uint8Array(bytes);
+    },
+  };
+}
+
+const storage = () => {
+  const s = memoryStorage();
+  s.removeItem = (k) => { s.values.delete(k); };
+  return s;
+};
 
 const read = (path) => new Uint8Array(readFileSync(path));
 
@@ -89,4 +112,90 @@ test('present: warning durations come from the core\'s numbers, not its English 
   assert.equal(jump.seconds, 3 * 3600);
   assert.deepEqual(present('en', verdict, [jump]).warnings.at(-1), t('en', 'w_clock_jump', duration('en', 3 * 3600)));
   trust.free();
+});
+
+test('provisioning: the identical list is a no-op; another list needs a higher sequence', async () => {
+  const seq2 = issuer.trustList(2, 'unit-seq2.cwl');
+  const { before: a, after: b, credential } = sameSequencePair(issuer, 3);
+  const seq4 = issuer.trustList(4, 'unit-seq4.cwl');
+  const lists = memoryLists();
+  const p = new Provisioning(core, storage(), lists);
+  assert.equal(p.pin(issuer.rootHex), 'pinned');
+  assert.equal((await p.offer(read(seq2))).code, 'accepted');
+  assert.equal((await p.offer(read(b))).code, 'accepted');
+  assert.equal(p.trust.verify(credential, issuer.now, {}).code, 'revoked');
+  const writes = lists.writes;
+  assert.deepEqual(await p.offer(read(b)), { accepted: false, code: 'same', sequence: 3, current: 3, saved: true });
+  // The text form of the same list is the same list.
+  assert.equal((await p.offer(new TextEncoder().encode(readFileSync(`${b}.txt`, 'utf8').trim()))).code, 'same');
+  assert.equal(lists.writes, writes, 'a no-op writes nothing');
+  // The list from before the revocation, same sequence: refused.
+  const reused = await p.offer(read(a));
+  assert.equal(reused.code, 'sequence_reused');
+  assert.equal(reused.accepted, false);
+  assert.equal(p.trust.verify(credential, issuer.now, {}).code, 'revoked');
+  assert.equal((await p.offer(read(seq2))).code, 'rollback');
+  assert.equal((await p.offer(read(seq4))).code, 'accepted');
+  assert.equal((await p.offer(read(a))).code, 'rollback');
+  // What is saved is what is in use.
+  const reopened = new Provisioning(core, storage(), lists);
+  reopened.pin(issuer.rootHex);
+  assert.equal(await reopened.restore(), true);
+  assert.equal(reopened.trust.sequence, 4);
+});
+
+test('provisioning: a failed save is reported and the list used for this session; the same list again saves it', async () => {
+  const lists = memoryLists();
+  const p = new Provisioning(core, storage(), lists);
+  p.pin(issuer.rootHex);
+  lists.fail = true;
+  const r = await p.offer(read(issuer.trustListPath));
+  assert.equal(r.accepted, true);
+  assert.equal(r.saved, false);
+  assert.match(r.message, /quota/);
+  assert.equal(p.describe(issuer.now, {}).saved, false);
+  assert.equal(lists.bytes, null);
+  lists.fail = false;
+  const again = await p.offer(read(issuer.trustListPath));
+  assert.equal(again.code, 'same');
+  assert.equal(again.saved, true);
+  assert.equal(p.describe(issuer.now, {}).saved, true);
+  assert.ok(lists.bytes);
+});
+
+test('provisioning: a list kept in localStorage by an older version moves to the list store once', async () => {
+  const local = storage();
+  local.setItem(KEYS.root, issuer.rootHex);
+  local.setItem(KEYS.list, toBase64(read(issuer.trustListPath)));
+  const lists = memoryLists();
+  lists.fail = true;
+  // The move fails: the list stays where it was, and is in use.
+  const first = new Provisioning(core, local, lists);
+  assert.equal(await first.restore(), true);
+  assert.ok(local.getItem(KEYS.list));
+  lists.fail = false;
+  const second = new Provisioning(core, local, lists);
+  assert.equal(await second.restore(), true);
+  assert.equal(local.getItem(KEYS.list), null, 'localStorage is given back');
+  assert.deepEqual(lists.bytes, read(issuer.trustListPath));
+  const third = new Provisioning(core, local, lists);
+  assert.equal(await third.restore(), true);
+  assert.equal(third.trust.sequence, second.trust.sequence);
+});
+
+test('provisioning: the list\'s state is the core\'s (expired at its expiry second, stale after the limit)', () => {
+  const trust = read(issuer.trustListPath);
+  const p = new Provisioning(core, storage(), memoryLists());
+  p.pin(issuer.rootHex);
+  p.trust = new core.TrustList(trust, issuer.rootHex);
+  const { issuedAt, expiresAt } = p.trust;
+  assert.equal(p.describe(expiresAt - 1, {}).expired, false);
+  const at = p.describe(expiresAt, {});
+  assert.equal(at.expired, true, 'expired from the expiry second on, as verify refuses');
+  assert.equal(at.expiredFor, 0);
+  assert.equal(p.describe(issuedAt + 3600, { staleAfter: 3600 }).stale, false);
+  const stale = p.describe(issuedAt + 3601, { staleAfter: 3600 });
+  assert.equal(stale.stale, true);
+  assert.equal(stale.age, 3601);
+  assert.equal(p.describe(issuedAt - DAY, {}).clockBefore, true);
 });

@@ -2,11 +2,12 @@
 // Node (PNG files and a Y4M "camera" video), and opening the verifier with its
 // service worker in control.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, servePages, launchBrowser, recordRequests } from './harness.mjs';
+import { ROOT, servePages, launchBrowser, recordRequests, cw } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { PNG } = require('pngjs');
@@ -183,5 +184,29 @@ export async function scanCredentialWithCamera(issuer, videosDir, kind) {
   } finally {
     await browser.close();
     await site.cleanup();
+  }
+}
+
+/**
+ * Two different trust lists with one sequence `seq`, as an issuer could once
+ * sign them: `before` (signed first, with the key's own sequence record) and
+ * `after` (the same configuration once `credential`, a new green code, is
+ * revoked), signed with a copy of the root key file elsewhere, whose sequence
+ * record is its own. Each path has its `CWL1:` text beside it (`.txt`).
+ */
+export function sameSequencePair(issuer, seq) {
+  const credential = cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC', '--name', 'Chen Jing',
+    '--id-number', 'R0000001', '--status', 'green', '--now', String(issuer.now)).trim();
+  const before = issuer.trustList(seq, `seq${seq}-before.cwl`);
+  cw('revoke', '--list', join(issuer.dir, 'revoked.jsonl'), '--credential', credential);
+  const copy = mkdtempSync(join(tmpdir(), 'cw-root-copy-'));
+  try {
+    copyFileSync(join(issuer.dir, 'root.key'), join(copy, 'root.key'));
+    const after = join(issuer.dir, `seq${seq}-after.cwl`);
+    cw('trust-list', '--config', join(issuer.dir, 'trust.json'), '--root-key', join(copy, 'root.key'),
+      '--revoked', join(issuer.dir, 'revoked.jsonl'), '--out', after, '--text-out', `${after}.txt`, '--now', String(issuer.now));
+    return { before, after, credential };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
   }
 }

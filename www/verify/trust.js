@@ -1,7 +1,9 @@
-// Provisioning without a network: the pinned root key and the accepted trust
-// list, kept in localStorage-like storage so they survive reloads. A trust list
-// is accepted only if its root signature checks with the pinned key and its
-// sequence does not go back (TrustList.checkSuccessor).
+// Provisioning without a network: the pinned root key (localStorage, 64
+// characters) and the accepted trust list (IndexedDB: a list may be a few MB,
+// and localStorage is the origin's small quota that the wallet needs). A list
+// is accepted only if its root signature checks with the pinned key and the
+// core says it may replace the one held (TrustList.checkSuccessor: a higher
+// sequence; the identical list is a no-op).
 
 export const KEYS = { root: 'cw.verify.rootKey', list: 'cw.verify.trustList' };
 
@@ -26,14 +28,82 @@ export function trustListFromFragment(hash) {
   return h.startsWith('CWL1:') ? h : null;
 }
 
+/**
+ * The saved trust list in IndexedDB: `get()` resolves to its bytes or null,
+ * `put(bytes)` once the write is durable; both reject with the storage error.
+ */
+export function idbListStore(indexedDB, name = 'cw-verify-trust') {
+  let opened = null;
+  const open = () => {
+    opened ??= new Promise((ok, fail) => {
+      const req = indexedDB.open(name, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore('lists');
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+      req.onblocked = () => fail(new Error('trust-list database is blocked by another tab'));
+    });
+    opened.catch(() => { opened = null; }); // tried again next time
+    return opened;
+  };
+  const run = async (mode, action) => {
+    const db = await open();
+    return new Promise((ok, fail) => {
+      const tx = db.transaction('lists', mode, { durability: 'strict' });
+      let result;
+      tx.oncomplete = () => ok(result);
+      tx.onerror = () => fail(tx.error);
+      tx.onabort = () => fail(tx.error || new Error('trust-list write aborted'));
+      try {
+        const req = action(tx.objectStore('lists'));
+        req.onsuccess = () => { result = req.result; };
+      } catch (error) {
+        fail(error);
+        try { tx.abort(); } catch { /* already finished */ }
+      }
+    });
+  };
+  return {
+    get: async () => {
+      const value = await run('readonly', (s) => s.get('current'));
+      return value instanceof Uint8Array ? value : null;
+    },
+    put: (bytes) => run('readwrite', (s) => s.put(new Uint8Array(bytes), 'current')),
+  };
+}
+
+const messageOf = (error) => String(error && error.message ? error.message : error);
+
 export class Provisioning {
-  /** `cw`: the wasm module; `storage`: getItem/setItem/removeItem. */
-  constructor(cw, storage) {
+  /**
+   * `cw`: the wasm module; `storage`: getItem/setItem/removeItem (the root
+   * key, and where an older version kept the list); `lists`: the list store
+   * (`idbListStore`).
+   */
+  constructor(cw, storage, lists) {
     this.cw = cw;
     this.storage = storage;
-    this.root = storage.getItem(KEYS.root);
+    this.lists = lists;
+    this.root = null;
+    try { this.root = storage.getItem(KEYS.root); } catch { /* storage blocked: nothing pinned */ }
     /** The accepted TrustList, or null. */
     this.trust = null;
+    /**
+     * Whether the list in use is saved on the device; `storeError`: why the
+     * last read or write of the list failed, or null. `rootError`: why the
+     * pinned key could not be saved, or null.
+     */
+    this.saved = true;
+    this.storeError = null;
+    this.rootError = null;
+    // Offers and the restore run one at a time: each decides against the list
+    // the previous one left.
+    this.queue = Promise.resolve();
+  }
+
+  #serial(task) {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -46,29 +116,70 @@ export class Provisioning {
     if (!/^[0-9a-f]{64}$/.test(key)) return 'invalid';
     if (this.root === key) return 'same';
     if (this.root) return 'changed';
-    this.storage.setItem(KEYS.root, key);
     this.root = key;
+    try {
+      this.storage.setItem(KEYS.root, key);
+    } catch (error) {
+      // Pinned for this session; the screen says it is not saved.
+      this.rootError = messageOf(error);
+    }
     return 'pinned';
   }
 
-  /** Reopens the list accepted before, if any. Returns true when one is loaded. */
+  /**
+   * Reopens the list accepted before, if any: from IndexedDB, or once from
+   * localStorage where an older version kept it (moved to IndexedDB, then
+   * removed there to give the room back). Resolves to true when one is loaded.
+   */
   restore() {
-    const saved = this.storage.getItem(KEYS.list);
-    if (!saved || !this.root) return false;
-    try {
-      this.trust = new this.cw.TrustList(fromBase64(saved), this.root);
+    return this.#serial(async () => {
+      if (!this.root || this.trust) return Boolean(this.trust);
+      let bytes = null;
+      try {
+        bytes = await this.lists.get();
+      } catch (error) {
+        this.storeError = messageOf(error);
+      }
+      let legacy = null;
+      try { legacy = this.storage.getItem(KEYS.list); } catch { /* storage blocked */ }
+      const migrating = !bytes && Boolean(legacy);
+      if (migrating) {
+        try { bytes = fromBase64(legacy); } catch { bytes = null; }
+      }
+      if (!bytes) return false;
+      try {
+        this.trust = new this.cw.TrustList(bytes, this.root);
+      } catch {
+        return false;
+      }
+      if (migrating) {
+        try {
+          await this.lists.put(bytes);
+        } catch (error) {
+          // Still in localStorage: saved there, moved on a later start.
+          this.storeError = messageOf(error);
+          return true;
+        }
+      }
+      if (legacy) {
+        try { this.storage.removeItem(KEYS.list); } catch { /* left for the next start */ }
+      }
       return true;
-    } catch {
-      return false;
-    }
+    });
   }
 
   /**
-   * Offers a trust list (bytes, binary or `CWL1:` text). Returns
-   * `{accepted, code, sequence, current}`: code 'accepted' | 'same' |
-   * 'rollback' | 'no_root' | an open error code ('invalid_signature', …).
+   * Offers a trust list (bytes, binary or `CWL1:` text). Resolves to
+   * `{accepted, code, sequence, current, saved, message}`: code 'accepted' |
+   * 'same' (nothing to do) | 'rollback' | 'sequence_reused' | 'wrong_root' |
+   * 'no_root' | an open error code ('invalid_signature', …). An accepted list
+   * whose save failed has `saved: false`: it is in use for this session only.
    */
   offer(bytes) {
+    return this.#serial(() => this.#offer(bytes));
+  }
+
+  async #offer(bytes) {
     if (!this.root) return { accepted: false, code: 'no_root', message: 'no pinned root key' };
     let offered;
     try {
@@ -76,39 +187,59 @@ export class Provisioning {
     } catch (error) {
       return { accepted: false, code: error.code || 'malformed', message: error.message };
     }
+    const sequence = offered.sequence;
     if (this.trust) {
+      const current = this.trust.sequence;
+      let answer;
       try {
-        this.trust.checkSuccessor(offered);
+        answer = this.trust.checkSuccessor(offered);
       } catch (error) {
-        const result = { accepted: false, code: error.code || 'rollback', message: error.message, sequence: offered.sequence, current: this.trust.sequence };
         offered.free();
-        return result;
+        return { accepted: false, code: error.code || 'rollback', message: error.message, sequence, current };
       }
-      if (offered.sequence === this.trust.sequence && offered.issuedAt === this.trust.issuedAt) {
+      if (answer !== 'newer') {
         offered.free();
-        return { accepted: false, code: 'same', sequence: this.trust.sequence, current: this.trust.sequence };
+        // The same list again: a chance to save it if that failed before.
+        if (!this.saved) await this.#save(bytes);
+        return { accepted: false, code: 'same', sequence, current, saved: this.saved };
       }
     }
-    // Stored before it is used: a reload finds the same list.
-    this.storage.setItem(KEYS.list, toBase64(bytes));
+    // Saved before it is used, so a reload finds the same list; a failed save
+    // is reported and the list is used for this session only.
+    await this.#save(bytes);
     if (this.trust) this.trust.free();
     this.trust = offered;
-    return { accepted: true, code: 'accepted', sequence: offered.sequence };
+    return { accepted: true, code: 'accepted', sequence, saved: this.saved, message: this.saved ? null : this.storeError };
   }
 
-  /** What the screen shows: `{sequence, issuers, revoked, age, stale, expired, expiredFor}`. */
-  describe(nowSecs, staleAfterSecs) {
+  async #save(bytes) {
+    try {
+      await this.lists.put(bytes);
+      this.saved = true;
+      this.storeError = null;
+      try { this.storage.removeItem(KEYS.list); } catch { /* nothing kept there */ }
+    } catch (error) {
+      this.saved = false;
+      this.storeError = messageOf(error);
+    }
+  }
+
+  /**
+   * What the screen shows: `{sequence, issuers, revoked, issuedAt, expiresAt,
+   * age, clockBefore, expired, expiredFor, stale, saved}`, with the state at
+   * `nowSecs` under `policy` as the core rules it (TrustList.status).
+   */
+  describe(nowSecs, policy) {
     const t = this.trust;
     if (!t) return null;
-    const age = nowSecs - t.issuedAt;
     return {
       sequence: t.sequence,
       issuers: t.issuerNames,
       revoked: t.revokedCount,
-      age,
-      stale: age > staleAfterSecs,
-      expired: nowSecs > t.expiresAt,
-      expiredFor: nowSecs - t.expiresAt,
+      issuedAt: t.issuedAt,
+      expiresAt: t.expiresAt,
+      ...t.status(nowSecs, policy),
+      saved: this.saved,
     };
   }
 }

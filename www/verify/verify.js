@@ -4,7 +4,7 @@
 import init, * as cw from '../pkg/reader/codewallet.js';
 import { t, pickLanguage, duration } from './i18n.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
-import { Provisioning, trustListFromFragment } from './trust.js';
+import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
 import { classify, present, clockJump } from './verdict.js';
 
 const $ = (id) => document.getElementById(id);
@@ -53,51 +53,75 @@ function say(id, text) { $(id).textContent = text; }
 
 // ---------- provisioning ----------
 
+const configUrl = () => new URL('../demo-data/config.json', location.href);
+
 async function fetchBytes(url) {
   const r = await fetch(url, { cache: 'no-cache' });
   if (!r.ok) throw new Error(`${r.status}`);
   return new Uint8Array(await r.arrayBuffer());
 }
 
+function showConfigMessage(key) {
+  const el = $('config-msg');
+  el.dataset.t = key; // translated again on a language switch
+  el.textContent = t(lang, key);
+  el.hidden = false;
+}
+
+/**
+ * Starts from what the device holds, the pinned key and the saved list, shown
+ * at once; the configuration and the bundled list are fetched in the
+ * background, so a slow or absent network never holds up the checkpoint.
+ * Only a device with no pinned key yet waits for the configuration.
+ */
 async function provision() {
-  provisioning = new Provisioning(cw, localStorage);
-  const configUrl = new URL('../demo-data/config.json', location.href);
+  provisioning = new Provisioning(cw, localStorage, idbListStore(indexedDB));
+  await provisioning.restore();
+  renderTrust();
+  const network = refreshTrust();
+  if (!provisioning.root) await network;
+  const fragment = trustListFromFragment(location.hash);
+  if (fragment) {
+    history.replaceState(null, '', location.pathname + location.search);
+    await offerTrustList(new TextEncoder().encode(fragment));
+  }
+}
+
+/** The deployment's configuration and bundled list; `body[data-config]` says when done. */
+async function refreshTrust() {
   let config = null;
   try {
-    config = JSON.parse(new TextDecoder().decode(await fetchBytes(configUrl)));
+    config = JSON.parse(new TextDecoder().decode(await fetchBytes(configUrl())));
   } catch { /* offline without a cached copy: the pinned key still works */ }
   if (config) {
     const pinned = provisioning.pin(config.rootPublicKey);
     if (pinned === 'changed' || pinned === 'invalid') {
-      $('config-msg').textContent = t(lang, 'configChanged');
-      $('config-msg').hidden = false;
+      showConfigMessage('configChanged');
       config = null;
+    } else if (pinned === 'pinned') {
+      await provisioning.restore();
     }
   } else if (!provisioning.root) {
-    $('config-msg').textContent = t(lang, 'configMissing');
-    $('config-msg').hidden = false;
+    showConfigMessage('configMissing');
   }
-  provisioning.restore();
   if (config && config.trustList) {
     try {
-      // The bundled list: taken if newer than the one kept; older is ignored quietly.
-      provisioning.offer(await fetchBytes(new URL(config.trustList, configUrl)));
+      // The bundled list: taken if newer than the one kept; anything else is ignored quietly.
+      await provisioning.offer(await fetchBytes(new URL(config.trustList, configUrl())));
     } catch { /* offline: keep what we have */ }
   }
-  const fragment = trustListFromFragment(location.hash);
-  if (fragment) {
-    offerTrustList(new TextEncoder().encode(fragment));
-    history.replaceState(null, '', location.pathname + location.search);
-  }
   renderTrust();
+  document.body.dataset.config = config ? 'loaded' : 'unavailable';
 }
 
-function offerTrustList(bytes) {
-  const r = provisioning.offer(bytes);
+async function offerTrustList(bytes) {
+  const r = await provisioning.offer(bytes);
   let message;
   if (r.accepted) message = t(lang, 'tlAccepted', r.sequence);
   else if (r.code === 'same') message = t(lang, 'tlSame', r.sequence);
   else if (r.code === 'rollback') message = t(lang, 'tlRollback', r.sequence, r.current);
+  else if (r.code === 'sequence_reused') message = t(lang, 'tlReused', r.sequence, r.current);
+  else if (r.code === 'wrong_root') message = t(lang, 'tlWrongRoot');
   else message = t(lang, 'tlBad', r.message || r.code);
   const msg = $('trust-msg');
   msg.textContent = message;
@@ -108,27 +132,40 @@ function offerTrustList(bytes) {
 
 function renderTrust() {
   if (!provisioning) return;
-  const d = provisioning.describe(nowMs() / 1000, settings.staleHours * 3600);
+  const d = provisioning.describe(nowMs() / 1000, policy());
+  // Whether the list and the key are kept on the device, whatever list is in use.
+  const problems = [];
+  if (provisioning.rootError) problems.push(t(lang, 'tlRootNotSaved', provisioning.rootError));
+  if (d && !d.saved) problems.push(t(lang, 'tlNotSaved', d.sequence, provisioning.storeError));
+  else if (!d && provisioning.storeError) problems.push(t(lang, 'tlReadFailed', provisioning.storeError));
+  const store = $('trust-store');
+  store.textContent = problems.join(' ');
+  store.hidden = !problems.length;
+  store.dataset.state = d && !d.saved ? 'unsaved' : problems.length ? 'error' : 'saved';
+  const info = $('trust-info');
   const warn = $('trust-warn');
   if (!d) {
-    $('trust-info').textContent = t(lang, 'tlNone');
+    info.textContent = t(lang, 'tlNone');
+    delete info.dataset.sequence;
     warn.hidden = true;
     return;
   }
-  $('trust-info').textContent = `${t(lang, 'tlInfo', d.sequence, d.issuers.join(', '), duration(lang, Math.max(0, d.age)))} · ${t(lang, 'tlRevoked', d.revoked)}`;
-  $('trust-info').dataset.sequence = d.sequence;
-  if (d.expired) {
+  const signed = new Date(d.issuedAt * 1000).toLocaleString(lang);
+  info.textContent = `${t(lang, 'tlInfo', d.sequence, d.issuers.join(', '), signed, duration(lang, d.age))} · ${t(lang, 'tlRevoked', d.revoked)}`;
+  info.dataset.sequence = d.sequence;
+  if (d.clockBefore) {
+    warn.textContent = t(lang, 'tlClockBefore');
+    warn.dataset.state = 'clock';
+  } else if (d.expired) {
     warn.textContent = t(lang, 'tlExpired', duration(lang, d.expiredFor));
     warn.dataset.state = 'expired';
-    warn.hidden = false;
   } else if (d.stale) {
     warn.textContent = t(lang, 'tlStale', duration(lang, settings.staleHours * 3600));
     warn.dataset.state = 'stale';
-    warn.hidden = false;
   } else {
-    warn.hidden = true;
     warn.dataset.state = 'fresh';
   }
+  warn.hidden = warn.dataset.state === 'fresh';
 }
 
 // ---------- the decoding worker ----------
@@ -291,7 +328,7 @@ async function handleText(raw, source) {
     }
     if (source === 'camera' && raw === view.lastText && nowMs() - view.lastDismissed < SAME_CODE_PAUSE_MS) return;
     if (input.kind === 'trustList') {
-      offerTrustList(new TextEncoder().encode(input.text));
+      await offerTrustList(new TextEncoder().encode(input.text));
       view.lastText = raw;
       view.lastDismissed = nowMs();
       return;
@@ -657,7 +694,7 @@ async function main() {
   });
   window.addEventListener('hashchange', () => {
     const fragment = trustListFromFragment(location.hash);
-    if (fragment) { offerTrustList(new TextEncoder().encode(fragment)); history.replaceState(null, '', location.pathname); }
+    if (fragment) { history.replaceState(null, '', location.pathname); offerTrustList(new TextEncoder().encode(fragment)); }
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && view.shown) dismiss(); });
 
