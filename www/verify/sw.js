@@ -38,6 +38,21 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// The page asks whether it can work offline: {kind: 'cache-status'} on a
+// MessageChannel, answered with {version, total, missing: [path]} for this
+// worker's own list. (Missing files are not fetched into this cache here: they
+// could be of a newer build. A new build installs whole.)
+self.addEventListener('message', (event) => {
+  const port = event.ports && event.ports[0];
+  if (!port || !event.data || event.data.kind !== 'cache-status') return;
+  event.waitUntil((async () => {
+    const cache = await caches.open(VERSION);
+    const missing = [];
+    for (const p of SHELL) if (!(await cache.match(p))) missing.push(p);
+    port.postMessage({ version: VERSION, total: SHELL.length, missing });
+  })());
+});
+
 const dataPath = new URL('../demo-data/', self.registration.scope).pathname;
 
 function withTimeout(promise, ms) {

@@ -45,7 +45,8 @@ function applyLanguage() {
   $('lang').value = lang;
   renderTrust();
   refreshLog();
-  if (!camera.running) setScanState(t(lang, 'cameraOff'));
+  if (!camera.running) setScanState(t(lang, readerState === 'failed' ? 'readerFailed' : 'cameraOff'));
+  renderOffline();
 }
 
 function setScanState(text) { $('scan-state').textContent = text; }
@@ -170,7 +171,24 @@ function renderTrust() {
 
 // ---------- the decoding worker ----------
 
+// The reader runs in a worker that loads its own copy of the wasm module. On a
+// first visit the network can drop before that copy is saved: the reader is
+// then reported as not loaded (`body[data-reader]`), and started again when
+// the page is back online.
+let readerState = 'loading';
+
+function setReader(state) {
+  readerState = state;
+  document.body.dataset.reader = state;
+  if (state !== 'failed') return;
+  for (const [, resolve] of jobs) resolve({ error: { code: 'reader_unavailable', message: 'the code reader did not load' } });
+  jobs.clear();
+  if (camera.running) stopCamera();
+  setScanState(t(lang, 'readerFailed'));
+}
+
 function workerCall(message, transfer = []) {
+  if (readerState === 'failed') return Promise.resolve({ error: { code: 'reader_unavailable', message: 'the code reader did not load' } });
   const id = nextJob++;
   return new Promise((resolve) => {
     jobs.set(id, resolve);
@@ -179,22 +197,77 @@ function workerCall(message, transfer = []) {
 }
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onmessage = (event) => {
-    const resolve = jobs.get(event.data.id);
-    jobs.delete(event.data.id);
-    if (resolve) resolve(event.data);
+  if (worker) worker.terminate();
+  setReader('loading');
+  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = w;
+  w.onmessage = (event) => {
+    if (w !== worker) return;
+    const data = event.data;
+    if (data.kind === 'ready' || data.kind === 'failed') {
+      setReader(data.kind);
+      if (data.kind === 'ready' && !camera.running) setScanState(t(lang, 'cameraOff'));
+      return;
+    }
+    const resolve = jobs.get(data.id);
+    jobs.delete(data.id);
+    if (resolve) resolve(data);
   };
-  worker.onerror = (event) => {
-    for (const [, resolve] of jobs) resolve({ error: { code: 'internal', message: event.message || 'worker failed' } });
-    jobs.clear();
+  // A worker whose module did not load: nothing will read.
+  w.onerror = (event) => {
+    event.preventDefault();
+    if (w === worker) setReader('failed');
   };
 }
 
 function scanErrorText(error) {
+  if (error.code === 'reader_unavailable') return t(lang, 'readerFailed');
   const key = `e_${error.code}`;
   const s = t(lang, key, Number.isFinite(error.pixels) ? error.pixels.toLocaleString() : '?');
   return s === key ? error.message : s;
+}
+
+// ---------- offline readiness ----------
+
+// "Ready for offline use" only once the service worker's cache holds every
+// file it installs (it checks its own list); retried when back online.
+let offlineState = null;
+
+function renderOffline() {
+  const el = $('offline-state');
+  if (!offlineState) { el.hidden = true; return; }
+  el.hidden = false;
+  el.dataset.state = offlineState.state;
+  el.textContent = t(lang, offlineState.key, ...offlineState.args);
+}
+
+function askCache(active) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(null), 5000);
+    channel.port1.onmessage = (event) => { clearTimeout(timer); resolve(event.data); };
+    active.postMessage({ kind: 'cache-status' }, [channel.port2]);
+  });
+}
+
+async function checkOffline() {
+  if (!('serviceWorker' in navigator)) {
+    offlineState = { state: 'unsupported', key: 'offlineUnsupported', args: [] };
+  } else {
+    let answer = null;
+    try {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (registration && registration.active) answer = await askCache(registration.active);
+    } catch { /* no answer: not ready */ }
+    if (!answer) offlineState = { state: 'saving', key: 'offlineSaving', args: [] };
+    else if (answer.missing.length) offlineState = { state: 'missing', key: 'offlineMissing', args: [answer.missing.length, answer.total] };
+    else offlineState = { state: 'ready', key: 'offlineReady', args: [] };
+  }
+  renderOffline();
+}
+
+function registerServiceWorker() {
+  return navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' }).catch(() => {});
 }
 
 // ---------- camera ----------
@@ -202,6 +275,12 @@ function scanErrorText(error) {
 async function startCamera() {
   unlockAudio();
   if (camera.running) { stopCamera(); return; }
+  if (readerState === 'failed') {
+    // Nothing could read the frames: say so instead of scanning for ever.
+    setScanState(t(lang, 'readerFailed'));
+    if (navigator.onLine) startWorker();
+    return;
+  }
   setScanState(t(lang, 'cameraStarting'));
   try {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new Error('getUserMedia unsupported');
@@ -288,6 +367,7 @@ async function scanPhoto(file) {
   unlockAudio();
   say('scan-msg', '');
   if (!file) return;
+  if (readerState === 'failed' && navigator.onLine) startWorker();
   const result = await workerCall({ kind: 'file', blob: file });
   if (result.error) {
     $('scan-msg').dataset.code = result.error.code;
@@ -696,6 +776,10 @@ async function main() {
     const fragment = trustListFromFragment(location.hash);
     if (fragment) { history.replaceState(null, '', location.pathname); offerTrustList(new TextEncoder().encode(fragment)); }
   });
+  window.addEventListener('online', () => {
+    if (readerState === 'failed') startWorker();
+    if ('serviceWorker' in navigator) registerServiceWorker().then(checkOffline);
+  });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && view.shown) dismiss(); });
 
   if ('serviceWorker' in navigator) {
@@ -707,8 +791,12 @@ async function main() {
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       if (controlled) $('update').hidden = false;
       controlled = true;
+      checkOffline();
     });
-    navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' }).catch(() => {});
+    registerServiceWorker().then(checkOffline);
+    navigator.serviceWorker.ready.then(checkOffline);
+  } else {
+    checkOffline();
   }
   await init();
   startWorker();

@@ -2,7 +2,9 @@
 //   {id, kind: 'frame', bitmap}   an ImageBitmap of a camera frame (transferred)
 //   {id, kind: 'rgba', width, height, buffer}   raw pixels (transferred)
 //   {id, kind: 'file', blob}      a chosen photo
-// Messages out: {id, texts} or {id, error: {code, message, pixels?}}.
+// Messages out: {id, texts} or {id, error: {code, message, pixels?}}; once at
+// start {kind: 'ready'}, or {kind: 'failed', error} when the wasm module did
+// not load (then every message is answered with code `reader_unavailable`).
 // Only the reader module is loaded here; it makes no network request after load.
 
 import init, { scanRgba } from '../pkg/reader/codewallet.js';
@@ -15,6 +17,10 @@ const MAX_FILE_BYTES = 40 * 1024 * 1024;
 const FIRST_TRY_SIDE = 1600;
 
 const ready = init();
+ready.then(
+  () => self.postMessage({ kind: 'ready' }),
+  (error) => self.postMessage({ kind: 'failed', error: { code: 'reader_unavailable', message: String(error && error.message ? error.message : error) } }),
+);
 let canvas = null;
 
 function pixelsOf(source, width, height) {
@@ -109,7 +115,11 @@ async function scanFile(blob) {
 self.onmessage = async (event) => {
   const msg = event.data;
   try {
-    await ready;
+    try {
+      await ready;
+    } catch (error) {
+      throw Object.assign(new Error(`the code reader did not load: ${error && error.message ? error.message : error}`), { code: 'reader_unavailable' });
+    }
     let texts;
     if (msg.kind === 'frame') {
       const { bitmap } = msg;
