@@ -111,6 +111,27 @@ test('trust list: stale after 24 h and expired lists are warned on screen and in
   });
 });
 
+test('settings: a saved staleness limit that is not a number counts as 24 h', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const issuer = makeIssuer({ now: now - 2 * DAY });
+  const site = await servePages(issuer);
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await openVerifier(context, site, { autoNext: 0, staleHours: 'soon' });
+    assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'stale');
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', '24 h'));
+    const fresh = cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC',
+      '--name', 'Wang Fang', '--id-number', 'A1', '--status', 'green').trim();
+    assert.equal((await pasteAndRead(page, fresh)).code, 'valid');
+    await nextPerson(page);
+  } finally {
+    await browser.close();
+    await site.cleanup();
+    issuer.cleanup();
+  }
+});
+
 test('config: a configuration that changes the pinned root key is refused', async () => {
   await withVerifier({}, async ({ site, page }) => {
     const configPath = join(site.dir, 'demo-data/config.json');

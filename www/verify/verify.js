@@ -34,7 +34,12 @@ const camera = { stream: null, track: null, running: false, lastFound: 0, starte
 function readJson(s) { try { return JSON.parse(s) || {}; } catch { return {}; } }
 function saveSettings() { localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings)); }
 const nowMs = () => Date.now();
-const policy = () => ({ staleAfter: Math.round(settings.staleHours * 3600) });
+/** The staleness limit in hours; a saved value that is not a number counts as the default. */
+function staleHours() {
+  const h = Number(settings.staleHours);
+  return Number.isFinite(h) ? Math.max(1, Math.min(720, h)) : defaults.staleHours;
+}
+const policy = () => ({ staleAfter: Math.round(staleHours() * 3600) });
 
 // ---------- text and language ----------
 
@@ -161,7 +166,7 @@ function renderTrust() {
     warn.textContent = t(lang, 'tlExpired', duration(lang, d.expiredFor));
     warn.dataset.state = 'expired';
   } else if (d.stale) {
-    warn.textContent = t(lang, 'tlStale', duration(lang, settings.staleHours * 3600));
+    warn.textContent = t(lang, 'tlStale', duration(lang, staleHours() * 3600));
     warn.dataset.state = 'stale';
   } else {
     warn.dataset.state = 'fresh';
@@ -733,7 +738,7 @@ function bindSettings() {
   $('set-mode').value = settings.mode;
   $('set-station').value = settings.station;
   $('set-auto').value = settings.autoNext;
-  $('set-stale').value = settings.staleHours;
+  $('set-stale').value = staleHours();
   $('set-sound').checked = settings.sound;
   $('set-mode').addEventListener('change', (e) => { settings.mode = e.target.value === 'registration' ? 'registration' : 'tally'; saveSettings(); });
   $('set-station').addEventListener('change', (e) => { settings.station = e.target.value.trim(); saveSettings(); });
