@@ -97,6 +97,60 @@ test('a worker script that did not load is reported too, and a photo says so', a
   });
 });
 
+test('a reader still loading says so when Scan is tapped, then scans once it has loaded', async () => {
+  const issuer = makeIssuer();
+  const videos = mkdtempSync(join(tmpdir(), 'cw-offline-'));
+  const video = join(videos, 'valid.y4m');
+  writeY4m(video, await qrImage(issuer.credentials.valid));
+  const site = await servePages(issuer);
+  const browser = await launchBrowser({ fakeVideo: video });
+  try {
+    const context = await browser.newContext({ locale: 'zh-CN', serviceWorkers: 'block' });
+    await context.grantPermissions(['camera'], { origin: site.url });
+    const page = await context.newPage();
+    // The worker's copy of the module is held up until released.
+    let wasmLoads = 0;
+    let release;
+    const held = new Promise((ok) => { release = ok; });
+    await page.route('**/pkg/reader/codewallet_bg.wasm', async (route) => {
+      wasmLoads += 1;
+      if (wasmLoads > 1) await held;
+      return route.continue();
+    });
+    await loadWithRetry(page, `${site.url}/verify/`);
+    assert.equal(await page.getAttribute('body', 'data-reader'), 'loading');
+    await page.click('#scan-btn');
+    await page.waitForSelector('#scan-btn[data-t=stop]', { state: 'attached' });
+    assert.equal(await page.textContent('#scan-state'), t('zh-CN', 'readerLoading'));
+    release();
+    const v = await readVerdict(page);
+    assert.equal(v.decision, 'pass');
+  } finally {
+    await browser.close();
+    await site.cleanup();
+    issuer.cleanup();
+    rmSync(videos, { recursive: true, force: true });
+  }
+});
+
+test('a page whose own module did not load says so, and loads again when back online', async () => {
+  await withSite(async ({ issuer, site, browser }) => {
+    const context = await browser.newContext({ locale: 'en-US', serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.route('**/pkg/reader/codewallet_bg.wasm', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${site.url}/verify/`);
+    await page.waitForSelector('body[data-ready=error]', { state: 'attached' });
+    await context.setOffline(true);
+    const text = await page.textContent('#config-msg');
+    const [head, tail] = t('en', 'startFailed', '\u0000').split('\u0000');
+    assert.ok(text.startsWith(head) && text.endsWith(tail), text);
+    await page.unroute('**/pkg/reader/codewallet_bg.wasm');
+    await context.setOffline(false);
+    await page.waitForSelector('body[data-ready=true]');
+    assert.equal((await pasteAndRead(page, issuer.credentials.valid)).decision, 'pass');
+  });
+});
+
 test('"ready for offline use" only once every file the worker caches is in its cache', async () => {
   await withSite(async ({ site, browser }) => {
     // The server lacks one file of the shell: the worker cannot install.

@@ -25,6 +25,7 @@ const en = {
   offlineSaving: 'Not ready for offline use yet: saving the verifier on this device. Stay online.',
   offlineMissing: 'Not ready for offline use: {0} of {1} files are not saved on this device. Stay online.',
   offlineUnsupported: 'This browser cannot keep the verifier for offline use.',
+  startFailed: 'The verifier did not load completely ({0}). It loads again when the network is back.',
   // the admission decision, the verdict's headline
   d_pass: 'May pass',
   d_check: 'Check: restricted',
@@ -157,6 +158,7 @@ const zh = {
   offlineSaving: '尚不能离线使用：正在将核验页面保存到本设备。请保持联网。',
   offlineMissing: '尚不能离线使用：{1} 个文件中有 {0} 个未保存到本设备。请保持联网。',
   offlineUnsupported: '此浏览器无法保存核验页面供离线使用。',
+  startFailed: '核验页面未能完整加载（{0}）。联网后会重新加载。',
   d_pass: '可以通行',
   d_check: '需核查',
   d_refuse: '不可通行',

@@ -211,7 +211,7 @@ function startWorker() {
     const data = event.data;
     if (data.kind === 'ready' || data.kind === 'failed') {
       setReader(data.kind);
-      if (data.kind === 'ready' && !camera.running) setScanState(t(lang, 'cameraOff'));
+      if (data.kind === 'ready') setScanState(t(lang, camera.running ? 'scanning' : 'cameraOff'));
       return;
     }
     const resolve = jobs.get(data.id);
@@ -307,7 +307,7 @@ async function startCamera() {
   camera.started = camera.lastFound = nowMs();
   $('scan-btn').textContent = t(lang, 'stop');
   $('scan-btn').dataset.t = 'stop';
-  setScanState(t(lang, 'scanning'));
+  setScanState(t(lang, readerState === 'loading' ? 'readerLoading' : 'scanning'));
   scanLoop();
 }
 
@@ -816,6 +816,8 @@ async function main() {
 main().catch((error) => {
   document.body.dataset.ready = 'error';
   const el = $('config-msg');
-  el.textContent = String(error && error.message ? error.message : error);
+  // Most often the wasm module of a first visit, cut off before it was saved.
+  el.textContent = t(lang, 'startFailed', String(error && error.message ? error.message : error));
   el.hidden = false;
+  window.addEventListener('online', () => location.reload(), { once: true });
 });
