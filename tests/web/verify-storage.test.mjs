@@ -1,8 +1,9 @@
 // Where the verifier keeps its trust list: IndexedDB (a list may be a few MB;
 // localStorage is the origin's small quota, shared with the wallet). A list an
 // older version kept in localStorage moves over once; a reload finds the
-// saved list offline; a save that fails is said on screen, in both
-// languages, and the list is then used for this session only.
+// saved list offline; a save that fails (the list's, or the root key's) is
+// said on screen, in both languages, and the list is then used for this
+// session only.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ async function withVerifier(fn, { initScript } = {}) {
   try {
     const context = await browser.newContext({ locale: 'en-US' });
     if (initScript) await context.addInitScript(initScript.fn, initScript.arg);
-    await fn({ issuer, site, context, page: null });
+    await fn({ issuer, site, context });
   } finally {
     await browser.close();
     await site.cleanup();
@@ -118,5 +119,26 @@ test('a failed save is said on screen in both languages; the list is used for th
     await page.waitForSelector('body[data-ready=true]');
     assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '1');
     assert.equal(await page.isHidden('#trust-store'), true);
+  }, { initScript });
+});
+
+test('a root key that cannot be saved is said on screen, and pinned for this session', async () => {
+  // localStorage full (the wallet's codes fill the origin's quota).
+  const initScript = {
+    fn: () => {
+      const set = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key, value) {
+        if (key === 'cw.verify.rootKey') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return set.call(this, key, value);
+      };
+    },
+  };
+  await withVerifier(async ({ issuer, site, context }) => {
+    const page = await openVerifier(context, site);
+    assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '1');
+    assert.equal(await page.getAttribute('#trust-store', 'data-state'), 'error');
+    assert.equal(await page.textContent('#trust-store'), t('en', 'tlRootNotSaved', 'The quota has been exceeded.'));
+    assert.equal((await pasteAndRead(page, issuer.credentials.valid)).decision, 'pass');
+    await nextPerson(page);
   }, { initScript });
 });
