@@ -94,6 +94,27 @@ ensure_chromium() {
     fi
 }
 
+# The Garage object store (crates.io `garage`), the S3-compatible store of the
+# tests and the demo. Built once (about 15 minutes on 2 cores) with only what a
+# single node needs, then found in ~/.cargo/bin.
+GARAGE_VERSION=2.5.0
+ensure_garage() {
+    if command -v garage >/dev/null 2>&1 && [[ "$(garage --version 2>/dev/null)" == *"$GARAGE_VERSION"* ]]; then
+        return 0
+    fi
+    step "cargo install garage --version =$GARAGE_VERSION (once; about 15 minutes on 2 cores)"
+    cargo install garage --version "=$GARAGE_VERSION" --no-default-features --features bundled-libs,sqlite
+}
+
+# The codewallet CLI the scripts drive: the release build if there is one, else the debug one.
+codewallet_cli() {
+    if [[ -x "$TARGET_DIR/release/codewallet" ]]; then
+        printf '%s\n' "$TARGET_DIR/release/codewallet"
+    else
+        printf '%s\n' "$TARGET_DIR/debug/codewallet"
+    fi
+}
+
 # The npm packages of the repository root (test runner, wasm-opt via binaryen, ...).
 # Skipped when node_modules is already newer than the lock file.
 ensure_npm() {

@@ -61,6 +61,7 @@ mod cbor;
 pub mod credential;
 pub mod envelope;
 pub mod error;
+pub mod grant;
 pub mod hex;
 pub mod keys;
 pub mod qr;
@@ -75,6 +76,7 @@ pub mod bindings;
 
 pub use credential::{Credential, CredentialId, Decoded, IdBinding, Status, mask_name};
 pub use error::{CborProblem, DecodeError};
+pub use grant::{GrantError, UploadGrant};
 pub use keys::{InvalidSignature, KeyId, PublicKey, SecretKey};
 pub use qr::QrMatrix;
 pub use trust_list::{IssuerEntry, Successor, TrustList, TrustListError};

@@ -257,6 +257,10 @@ fn help_texts_are_pinned() {
         "revoke",
         "verify",
         "serve",
+        "grant",
+        "collect",
+        "publish",
+        "store-cors",
     ] {
         let args: Vec<&str> = [command, "--help"]
             .into_iter()
@@ -281,6 +285,7 @@ fn top_level_help_documents_exit_codes() {
         "1  a negative answer",
         "2  usage error",
         "3  bad input",
+        "4  the object store",
     ] {
         assert!(
             out.stdout.contains(code),
@@ -1569,7 +1574,7 @@ fn issue_batch_input_errors_are_exit_3() {
     check(
         "header.csv",
         "I",
-        "error: header.csv: unknown column `passport` in the header; expected name,id_number,status[,decided_at][,valid_hours]\n",
+        "error: header.csv: unknown column `passport` in the header; expected name,id_number,status[,decided_at][,valid_hours][,replaces]\n",
         3,
     );
     check(

@@ -10,5 +10,6 @@ mod format;
 mod frames;
 mod photos;
 mod scan;
+mod store;
 mod vectors;
 mod wallet;

@@ -7,6 +7,7 @@
 //! more than the rest of the formatting together.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
@@ -32,10 +33,12 @@ const CHUNK_ROWS: usize = 16 * 1024;
 /// Arguments of `codewallet issue-batch`.
 #[derive(Args)]
 #[command(after_help = "\
-Input: .csv with a header row `name,id_number,status[,decided_at][,valid_hours]`,
+Input: .csv with a header row `name,id_number,status[,decided_at][,valid_hours][,replaces]`,
 or .jsonl/.ndjson with one object per line with the same keys.
 Output: one JSON object per issued row, in input order:
   {\"line\": N, \"id\": HEX, \"name\": MASKED, \"status\": S, \"expires_at\": UNIX_SECONDS, \"text\": \"CW1:...\"}
+`replaces` (the id of the credential a new one refreshes, as `collect` writes it)
+is passed through to the output row, for `publish`.
 Bad rows are reported on stderr as `line N: reason` and skipped; the exit code is then 1.")]
 pub struct BatchArgs {
     /// Issuer private key (PKCS#8 PEM)
@@ -89,6 +92,7 @@ struct Columns {
     status: usize,
     decided_at: Option<usize>,
     valid_hours: Option<usize>,
+    replaces: Option<usize>,
 }
 
 /// A JSON Lines row.
@@ -102,6 +106,8 @@ struct JsonRow {
     decided_at: Option<time::JsonTime>,
     #[serde(default)]
     valid_hours: Option<u64>,
+    #[serde(default)]
+    replaces: Option<String>,
 }
 
 /// A row whose fields have been read; still to be checked and signed.
@@ -112,6 +118,15 @@ struct Row<'a> {
     status: Status,
     decided_at: Option<u64>,
     valid_hours: Option<u64>,
+    /// The credential this one refreshes.
+    replaces: Option<CredentialId>,
+}
+
+/// A credential id in hex, as `replaces` holds it.
+fn parse_replaces(text: &str) -> Result<CredentialId, String> {
+    codewallet::hex::decode_array::<ID_LEN>(text.trim())
+        .map(CredentialId)
+        .ok_or_else(|| format!("bad replaces `{text}`: expected a credential id of 16 hex digits"))
 }
 
 enum Source {
@@ -224,8 +239,8 @@ impl Source {
 
 impl Columns {
     fn from_header(header: &csv::StringRecord) -> Result<Columns, String> {
-        let (mut name, mut id_number, mut status, mut decided_at, mut valid_hours) =
-            (None, None, None, None, None);
+        let (mut name, mut id_number, mut status, mut decided_at, mut valid_hours, mut replaces) =
+            (None, None, None, None, None, None);
         for (i, column) in header.iter().enumerate() {
             // Spreadsheets often start a CSV file with a byte order mark.
             let column = column.trim_start_matches('\u{feff}').trim();
@@ -235,9 +250,10 @@ impl Columns {
                 "status" => &mut status,
                 "decided_at" => &mut decided_at,
                 "valid_hours" => &mut valid_hours,
+                "replaces" => &mut replaces,
                 other => {
                     return Err(format!(
-                        "unknown column `{other}` in the header; expected name,id_number,status[,decided_at][,valid_hours]"
+                        "unknown column `{other}` in the header; expected name,id_number,status[,decided_at][,valid_hours][,replaces]"
                     ));
                 }
             };
@@ -255,6 +271,7 @@ impl Columns {
             status: need(status, "status")?,
             decided_at,
             valid_hours,
+            replaces,
         })
     }
 }
@@ -292,6 +309,9 @@ impl RawRow {
                             })
                         })
                         .transpose()?,
+                    replaces: optional(c.replaces, "replaces")?
+                        .map(parse_replaces)
+                        .transpose()?,
                 })
             }
             (RawData::Json(line), _) => {
@@ -310,11 +330,53 @@ impl RawRow {
                         .map(|t| t.seconds().map_err(|e| format!("bad decided_at: {e}")))
                         .transpose()?,
                     valid_hours: row.valid_hours,
+                    replaces: row.replaces.as_deref().map(parse_replaces).transpose()?,
                     name: Cow::Owned(row.name),
                     id_number: Cow::Owned(row.id_number),
                 })
             }
             (RawData::Csv(_), None) => Err("internal: CSV row without a header".into()),
+        }
+    }
+}
+
+/// A person as a people file names them: what a refreshed credential needs again.
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// ID-document number.
+    pub id_number: String,
+}
+
+/// People by the line number `issue-batch` reports, and the lines that could not be read, with why.
+pub type People = (HashMap<u64, Person>, Vec<(u64, String)>);
+
+/// Every readable row of a people file (the input of `issue-batch`) by the
+/// line number `issue-batch` reports, and the rows that could not be read.
+pub fn people_by_line(path: &Path) -> Result<People, CliError> {
+    let (mut source, columns, _) = Source::open(path)?;
+    let (mut people, mut bad) = (HashMap::new(), Vec::new());
+    loop {
+        let mut rows = Vec::with_capacity(CHUNK_ROWS);
+        source.fill(&mut rows, CHUNK_ROWS).map_err(|e| {
+            CliError::input(format!("cannot read {}", path.display())).because_of(e)
+        })?;
+        if rows.is_empty() {
+            return Ok((people, bad));
+        }
+        for raw in &rows {
+            match raw.parse(columns.as_ref()) {
+                Ok(row) => {
+                    people.insert(
+                        raw.line,
+                        Person {
+                            name: row.name.into_owned(),
+                            id_number: row.id_number.into_owned(),
+                        },
+                    );
+                }
+                Err(why) => bad.push((raw.line, why)),
+            }
         }
     }
 }
@@ -359,7 +421,11 @@ fn issue_row(
     );
     // Base45 text holds no character JSON must escape.
     out.push_str(&text);
-    out.push_str("\"}\n");
+    out.push('"');
+    if let Some(old) = row.replaces {
+        let _ = write!(out, ", \"replaces\": \"{old}\"");
+    }
+    out.push_str("}\n");
     Ok(out)
 }
 

@@ -14,6 +14,9 @@ pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code of bad input: files, keys, configs, trust lists, refusal to overwrite.
 pub const EXIT_BAD_INPUT: u8 = 3;
+/// Exit code of an object store that could not be reached or refused a request:
+/// worth retrying later, unlike bad input.
+pub const EXIT_STORE: u8 = 4;
 
 /// A failed command: printed as `error: <message>` plus `  caused by: <cause>` lines.
 #[derive(Debug)]
@@ -31,6 +34,15 @@ impl CliError {
     pub fn input(message: impl Into<String>) -> Self {
         CliError {
             code: EXIT_BAD_INPUT,
+            message: message.into(),
+            causes: Vec::new(),
+        }
+    }
+
+    /// The object store failed (exit code 4).
+    pub fn store(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_STORE,
             message: message.into(),
             causes: Vec::new(),
         }

@@ -2,13 +2,17 @@
 //! maps outcomes to the documented exit codes.
 
 mod batch;
+mod collect;
 mod error;
+mod grant;
 mod issue;
 mod keyfile;
 mod output;
+mod publish;
 mod revoke;
 mod sequence;
 mod serve;
+mod store;
 mod time;
 mod trust;
 mod verify;
@@ -24,6 +28,7 @@ Exit codes:
   3  bad input: unreadable or corrupt file, missing or invalid key, bad config,
      corrupted trust list, refusal to overwrite a file, or a trust-list sequence
      that is not higher than the last one signed
+  4  the object store could not be reached or refused a request (worth a retry)
 
 Times are RFC 3339 (2026-01-01T08:00:00Z) or Unix seconds (1767254400).";
 
@@ -51,6 +56,14 @@ enum Command {
     IssueBatch(batch::BatchArgs),
     /// Add a credential id to a revocation list
     Revoke(revoke::RevokeArgs),
+    /// Let a checkpoint station upload its registrations to the object store
+    Grant(grant::GrantArgs),
+    /// Join the checkpoints' uploaded registrations with the lab's results by tube
+    Collect(collect::CollectArgs),
+    /// Put refreshed credentials where wallets fetch them (refresh/<old id>.txt)
+    Publish(publish::PublishArgs),
+    /// Let the pages' origin post uploads to the bucket and read from it (CORS)
+    StoreCors(store::CorsArgs),
     /// Verify a credential offline against a trust list
     Verify(verify::VerifyArgs),
     /// Serve the web pages from a directory, with a strict Content Security Policy
@@ -66,6 +79,10 @@ pub fn main() -> std::process::ExitCode {
         Command::Issue(args) => issue::run(&args),
         Command::IssueBatch(args) => batch::run(&args),
         Command::Revoke(args) => revoke::run(&args),
+        Command::Grant(args) => grant::run(&args),
+        Command::Collect(args) => collect::run(&args),
+        Command::Publish(args) => publish::run(&args),
+        Command::StoreCors(args) => store::cors(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(&args),
     };
