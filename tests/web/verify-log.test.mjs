@@ -14,10 +14,13 @@ import { openVerifier, goOffline, pasteAndRead, nextPerson } from './verify-util
 const { CheckpointLog, LogError, TubeError, memoryBackend, toCsv, checkTube, tubeRule, DEFAULT_TUBE_PATTERN } = await import(join(ROOT, 'www/verify/log.js'));
 
 const HOUR_MS = 3_600_000;
-const valid = (id, name = 'Z*S') => ({ valid: true, code: null, credential: { id, displayName: name, status: 'green' } });
-const refused = (code) => ({ valid: false, code, credential: null });
+const valid = (id, name = 'Z*S', status = 'green') => ({
+  valid: true, decision: { green: 'pass', yellow: 'check', red: 'refuse' }[status], code: null,
+  credential: { id, displayName: name, status },
+});
+const refused = (code) => ({ valid: false, decision: 'refuse', code, credential: null });
 const jsonl = (text) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const HEADER = 'mode,kind,id,time,hour,station,verdict,status,credentialId,name,tube,corrects,previousTube,count,exported';
+const HEADER = 'mode,kind,id,time,hour,station,verdict,decision,status,credentialId,name,tube,corrects,previousTube,count,exported';
 
 test('log: tally records keep no identities and export as counts per hour and verdict', async () => {
   const log = new CheckpointLog(memoryBackend());
@@ -37,15 +40,31 @@ test('log: tally records keep no identities and export as counts per hour and ve
     ['2026-01-05T09:00Z', 'valid', 2], ['2026-01-05T09:00Z', 'expired', 1], ['2026-01-05T10:00Z', 'expired', 1],
   ]);
   // Exporting marks nothing; the user's "saved" does.
-  assert.deepEqual(await log.summary(t0), { total: 4, unexported: 4, acknowledged: 0, hourValid: 2, hourRefused: 1 });
+  assert.deepEqual(await log.summary(t0), { total: 4, unexported: 4, acknowledged: 0, hourPass: 2, hourCheck: 0, hourRefused: 1 });
   assert.deepEqual(await log.confirmSaved(out.batch), { acknowledged: 4, durable: true });
-  assert.deepEqual(await log.summary(t0), { total: 4, unexported: 0, acknowledged: 4, hourValid: 2, hourRefused: 1 });
+  assert.deepEqual(await log.summary(t0), { total: 4, unexported: 0, acknowledged: 4, hourPass: 2, hourCheck: 0, hourRefused: 1 });
   // Only new ones: nothing until the next scan.
   assert.equal((await log.export('jsonl', { onlyNew: true })).count, 0);
   await log.record(refused('revoked'), { nowMs: t0 });
   const fresh = await log.export('csv', { onlyNew: true });
   assert.equal(fresh.count, 1);
-  assert.equal(fresh.text, `${HEADER}\r\ntally,scan,,,2026-01-05T09:00Z,,revoked,,,,,,,1,\r\n`);
+  assert.equal(fresh.text, `${HEADER}\r\ntally,scan,,,2026-01-05T09:00Z,,revoked,refuse,,,,,,,1,\r\n`);
+});
+
+test('log: counts and exports follow the admission decision shown, a valid red code included', async () => {
+  const log = new CheckpointLog(memoryBackend());
+  const t0 = Date.UTC(2026, 0, 5, 9, 0);
+  await log.record(valid('g', 'A*', 'green'), { nowMs: t0 });
+  await log.record(valid('y', 'B*', 'yellow'), { nowMs: t0 });
+  await log.record(valid('r', 'C*', 'red'), { nowMs: t0 });
+  await log.record(refused('revoked'), { nowMs: t0 });
+  assert.deepEqual(await log.summary(t0), { total: 4, unexported: 4, acknowledged: 0, hourPass: 1, hourCheck: 1, hourRefused: 2 });
+  const rows = jsonl((await log.export('jsonl', { nowMs: t0 })).text);
+  assert.deepEqual(rows.map((r) => [r.status, r.decision]), [['green', 'pass'], ['yellow', 'check'], ['red', 'refuse'], [null, 'refuse']]);
+  const reg = await log.record(valid('r2', 'D*', 'red'), { mode: 'registration', nowMs: t0 });
+  assert.equal(reg.decision, 'refuse');
+  const csv = (await log.export('csv', { nowMs: t0 })).text.split('\r\n');
+  assert.match(csv.find((l) => l.includes(reg.id)), /,valid,refuse,red,/);
 });
 
 test('log: registration records link a tube; a row names the confirmed batch that covers it', async () => {
@@ -124,7 +143,7 @@ test('log: a full store stops the log with log_full, loses nothing, and can stil
   assert.equal(await log.clearAcknowledged(), 3);
   assert.equal((await backend.meta('acks')).length, 1, 'written once there was room');
   await log.record(valid('c6'), { nowMs: 6000 });
-  assert.deepEqual(await log.summary(6000), { total: 1, unexported: 1, acknowledged: 0, hourValid: 1, hourRefused: 0 });
+  assert.deepEqual(await log.summary(6000), { total: 1, unexported: 1, acknowledged: 0, hourPass: 1, hourCheck: 0, hourRefused: 0 });
   backend.failWith = new Error('disk on fire');
   await assert.rejects(log.record(valid('c7'), { nowMs: 7000 }), (e) => e.code === 'log_unavailable' && /disk on fire/.test(e.message));
 });
@@ -132,9 +151,9 @@ test('log: a full store stops the log with log_full, loses nothing, and can stil
 test('log: CSV cells are quoted (comma and semicolon locales) and cannot start a formula', () => {
   const csv = toCsv([{ mode: 'registration', name: '=HYPERLINK("x")', tube: 'a,b', station: 'line\nbreak', id: 'x;y', credentialId: '+1;2', corrects: '-2', previousTube: '@SUM(A1)' }]);
   assert.equal(csv.split('\r\n')[0], HEADER);
-  assert.equal(csv.split('\r\n')[1], `registration,,"x;y",,,"line\nbreak",,,"'+1;2","'=HYPERLINK(""x"")","a,b",'-2,'@SUM(A1),,`);
+  assert.equal(csv.split('\r\n')[1], `registration,,"x;y",,,"line\nbreak",,,,"'+1;2","'=HYPERLINK(""x"")","a,b",'-2,'@SUM(A1),,`);
   // Read with ";" as the separator, no cell splits either.
-  assert.equal(toCsv([{ name: 'a;=1+1' }]).split('\r\n')[1], ',,,,,,,,,"a;=1+1",,,,,');
+  assert.equal(toCsv([{ name: 'a;=1+1' }]).split('\r\n')[1], ',,,,,,,,,,"a;=1+1",,,,,');
 });
 
 test('tubes: the pattern, and codes that are never a tube', () => {
@@ -184,9 +203,9 @@ test('tubes: a correction is appended and exported beside the registration it co
     ['correction', 'T-0003', linked.id, 'T-0002', '李*龙', '2026-01-05T09:02:00.000Z'],
   ]);
   const csv = (await log.export('csv')).text.split('\r\n');
-  assert.equal(csv[2], `registration,correction,${rows[1].id},2026-01-05T09:01:00.000Z,,S-7,,,c1,李*龙,T-0002,${linked.id},T-0001,,`);
+  assert.equal(csv[2], `registration,correction,${rows[1].id},2026-01-05T09:01:00.000Z,,S-7,,,,c1,李*龙,T-0002,${linked.id},T-0001,,`);
   // Corrections are not scans: the hour's counts do not change.
-  assert.deepEqual(await log.summary(t0), { total: 3, unexported: 3, acknowledged: 0, hourValid: 1, hourRefused: 0 });
+  assert.deepEqual(await log.summary(t0), { total: 3, unexported: 3, acknowledged: 0, hourPass: 1, hourCheck: 0, hourRefused: 0 });
 });
 
 async function exportFile(page, button) {

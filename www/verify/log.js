@@ -220,19 +220,25 @@ export class CheckpointLog {
     return acks.length ? acks[acks.length - 1].upTo : 0;
   }
 
-  /** `{total, unexported, acknowledged, hourValid, hourRefused}` for the screen. */
+  /**
+   * `{total, unexported, acknowledged, hourPass, hourCheck, hourRefused}` for
+   * the screen: this hour's scans by the admission decision shown.
+   */
   async summary(nowMs) {
     const all = await this.backend.all();
     const covered = await this.#covered();
     const hour = hourOf(nowMs);
-    let acknowledged = 0, hourValid = 0, hourRefused = 0;
+    let acknowledged = 0, hourPass = 0, hourCheck = 0, hourRefused = 0;
     for (const r of all) {
       if (r.seq <= covered) acknowledged += 1;
       if (r.hour === hour && r.kind !== 'correction') {
-        if (r.verdict === 'valid') hourValid += 1; else hourRefused += 1;
+        const decision = decisionOf(r);
+        if (decision === 'pass') hourPass += 1;
+        else if (decision === 'check') hourCheck += 1;
+        else hourRefused += 1;
       }
     }
-    return { total: all.length, unexported: all.length - acknowledged, acknowledged, hourValid, hourRefused };
+    return { total: all.length, unexported: all.length - acknowledged, acknowledged, hourPass, hourCheck, hourRefused };
   }
 
   /**
@@ -330,6 +336,11 @@ export class CheckpointLog {
   resume() { this.stopped = null; }
 }
 
+/** The decision a record was shown with (records written before it was kept: from the verdict). */
+function decisionOf(r) {
+  return r.decision || (r.verdict === 'valid' ? 'pass' : 'refuse');
+}
+
 /**
  * Registration records as they are; tally records as counts per hour and
  * verdict; tube corrections as rows of their own (`kind: 'correction'`,
@@ -342,18 +353,21 @@ export function exportRows(records) {
     if (r.kind === 'correction') {
       rows.push({
         mode: 'registration', kind: 'correction', id: r.id, time: r.time, station: r.station, verdict: null,
-        status: null, credentialId: r.credentialId ?? null, name: r.name ?? null, tube: r.tube ?? null,
+        decision: null, status: null, credentialId: r.credentialId ?? null, name: r.name ?? null, tube: r.tube ?? null,
         corrects: r.corrects, previousTube: r.previousTube ?? null, exported: r.exported ?? null,
       });
     } else if (r.mode === 'registration') {
       rows.push({
         mode: 'registration', kind: 'scan', id: r.id, time: r.time, station: r.station, verdict: r.verdict,
-        status: r.status ?? null, credentialId: r.credentialId ?? null, name: r.name ?? null,
+        decision: decisionOf(r), status: r.status ?? null, credentialId: r.credentialId ?? null, name: r.name ?? null,
         tube: r.tube ?? null, corrects: null, previousTube: null, exported: r.exported ?? null,
       });
     } else {
-      const key = `${r.hour}|${r.verdict}|${r.status ?? ''}|${r.exported ?? ''}`;
-      const row = tallies.get(key) || { mode: 'tally', kind: 'scan', hour: r.hour, verdict: r.verdict, status: r.status ?? null, count: 0, exported: r.exported ?? null };
+      const key = `${r.hour}|${r.verdict}|${decisionOf(r)}|${r.status ?? ''}|${r.exported ?? ''}`;
+      const row = tallies.get(key) || {
+        mode: 'tally', kind: 'scan', hour: r.hour, verdict: r.verdict, decision: decisionOf(r),
+        status: r.status ?? null, count: 0, exported: r.exported ?? null,
+      };
       row.count += 1;
       tallies.set(key, row);
     }
@@ -361,7 +375,7 @@ export function exportRows(records) {
   return [...rows, ...tallies.values()];
 }
 
-const CSV_COLUMNS = ['mode', 'kind', 'id', 'time', 'hour', 'station', 'verdict', 'status', 'credentialId', 'name', 'tube', 'corrects', 'previousTube', 'count', 'exported'];
+const CSV_COLUMNS = ['mode', 'kind', 'id', 'time', 'hour', 'station', 'verdict', 'decision', 'status', 'credentialId', 'name', 'tube', 'corrects', 'previousTube', 'count', 'exported'];
 
 // A spreadsheet runs a cell starting with = + - @ (or a tab or CR before one)
 // as a formula: such a cell gets a leading apostrophe, so the CSV shows

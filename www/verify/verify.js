@@ -575,7 +575,7 @@ async function refreshLog() {
   if (!log) return;
   try {
     const s = await log.summary(nowMs());
-    $('log-summary').textContent = t(lang, 'logSummary', s.total, s.unexported, s.hourValid, s.hourRefused);
+    $('log-summary').textContent = t(lang, 'logSummary', s.total, s.unexported, s.hourPass, s.hourCheck, s.hourRefused);
     $('log-summary').dataset.total = s.total;
     $('log-summary').dataset.acknowledged = s.acknowledged;
     renderLogQuestions();
