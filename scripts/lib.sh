@@ -106,6 +106,11 @@ ensure_garage() {
     cargo install garage --version "=$GARAGE_VERSION" --no-default-features --features bundled-libs,sqlite
 }
 
+# curl: scripts/garage waits for the store with it, the store tests post with it as a browser would.
+ensure_curl() {
+    command -v curl >/dev/null 2>&1 || apt_install curl
+}
+
 # The codewallet CLI the scripts drive: the release build if there is one, else the debug one.
 codewallet_cli() {
     if [[ -x "$TARGET_DIR/release/codewallet" ]]; then
