@@ -1,17 +1,20 @@
-// QR reader benchmark: this project's reader (the reader wasm), the previous
-// one (rqrr, built with --features rqrr-baseline), zxing-wasm, @zxing/library
-// and jsqr, on the same generated camera frames (examples/frames.rs: our own
-// credentials, 2–8 px a module, rotation, tilt, blur, noise, glare, uneven
-// light, inverted colours, moiré), in Node and in headless Chromium, in one run.
+// QR reader benchmark: this project's reader (the reader wasm), zxing-wasm,
+// @zxing/library and jsqr (and with --rqrr the previous reader, rqrr), on the
+// same generated camera frames, in Node and in headless Chromium, in one run.
+// Two frame models: examples/frames.rs (the one the reader was first built
+// on) and the second, independent one of examples/camera_frames.rs, whose
+// tuning set and test set differ in seeds and ranges; both regenerated here.
 // Each decoder gets the frame as RGBA (what a canvas gives) and converts what
-// it needs inside the timed call. Reports frames read (right text) and the
-// median time per frame, found or not; writes bench-results/reader.txt.
+// it needs inside the timed call. Reports frames read (right text) per
+// condition, wrong texts, reads of frames without a code, and the median and
+// 95th percentile time per frame, found or not; writes bench-results/reader.txt.
 //
-// Usage: node benches/web/reader-bench.mjs [--frames N] [--hd-frames N] [--no-browser]
+// Usage: node benches/web/reader-bench.mjs [--frames N] [--hd-frames N]
+//   [--camera-hd N] [--sets tuning,test,frames] [--no-browser] [--rqrr]
 // (needs the reader wasm: scripts/test or `source scripts/lib.sh; build_wasm`).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve, extname } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -26,7 +29,11 @@ const opt = (name, dflt) => {
 };
 const FRAMES = opt('--frames', 200);
 const HD_FRAMES = opt('--hd-frames', 40);
+const CAMERA_HD = opt('--camera-hd', 60);
 const BROWSER = !args.includes('--no-browser');
+const RQRR = args.includes('--rqrr');
+const i_sets = args.indexOf('--sets');
+const WANT = i_sets >= 0 ? args[i_sets + 1].split(',') : ['tuning', 'test', 'frames'];
 const log = (...a) => console.error('==>', ...a);
 
 // ---------------------------------------------------------------- inputs
@@ -44,20 +51,38 @@ function frames(count, width, height) {
   return { dir, index: JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) };
 }
 
+// The second model; regenerated when its generator is newer than the frames.
+function cameraFrames(model, width, height, codes, empty) {
+  const dir = join(WORK, `camera-${model}-${width}x${height}-${codes}-${empty}`);
+  const gen = ['tests/it/camera.rs', 'examples/camera_frames.rs'].map((f) => statSync(join(ROOT, f)).mtimeMs);
+  const index = join(dir, 'index.json');
+  if (!existsSync(index) || statSync(index).mtimeMs < Math.max(...gen)) {
+    log(`generating ${model} frames of ${width}×${height}`);
+    run('cargo', ['run', '--quiet', '--release', '--example', 'camera_frames', '--', dir, model, String(width), String(height), String(codes), String(empty)]);
+  }
+  return { dir, index: JSON.parse(readFileSync(index, 'utf8')) };
+}
+
 if (!existsSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm'))) {
   log('building the wasm modules');
   run('bash', ['-c', 'source scripts/lib.sh; build_wasm']);
 }
-if (!existsSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm'))) {
+if (RQRR && !existsSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm'))) {
   log('building the rqrr baseline wasm');
   run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module rqrr-baseline wasm-reader -O3 --features rqrr-baseline']);
 }
-const SETS = [
-  { label: '640×480', ...frames(FRAMES, 640, 480) },
-  { label: '1280×720', ...frames(HD_FRAMES, 1280, 720) },
-];
+const SETS = [];
+for (const model of ['tuning', 'test']) {
+  if (!WANT.includes(model)) continue;
+  SETS.push({ model, label: '640×480', ...cameraFrames(model, 640, 480, 300, 20) });
+  if (CAMERA_HD > 0) SETS.push({ model, label: '1280×720', ...cameraFrames(model, 1280, 720, CAMERA_HD, 0) });
+}
+if (WANT.includes('frames')) {
+  SETS.push({ model: 'frames.rs', label: '640×480', ...frames(FRAMES, 640, 480) });
+  if (HD_FRAMES > 0) SETS.push({ model: 'frames.rs', label: '1280×720', ...frames(HD_FRAMES, 1280, 720) });
+}
 
-/** PGM (P5, 8-bit) bytes → RGBA pixels. */
+/** PGM (P5) or PPM (P6), 8-bit, bytes → RGBA pixels. */
 function pgmToRgba(bytes) {
   let pos = 0;
   const fields = [];
@@ -70,9 +95,15 @@ function pgmToRgba(bytes) {
   pos++;
   const [width, height] = [Number(fields[1]), Number(fields[2])];
   const rgba = new Uint8ClampedArray(width * height * 4);
+  const colour = fields[0] === 'P6';
   for (let i = 0; i < width * height; i++) {
-    const v = bytes[pos + i];
-    rgba[4 * i] = v; rgba[4 * i + 1] = v; rgba[4 * i + 2] = v; rgba[4 * i + 3] = 255;
+    if (colour) {
+      rgba[4 * i] = bytes[pos + 3 * i]; rgba[4 * i + 1] = bytes[pos + 3 * i + 1]; rgba[4 * i + 2] = bytes[pos + 3 * i + 2];
+    } else {
+      const v = bytes[pos + i];
+      rgba[4 * i] = v; rgba[4 * i + 1] = v; rgba[4 * i + 2] = v;
+    }
+    rgba[4 * i + 3] = 255;
   }
   return { width, height, rgba };
 }
@@ -85,8 +116,8 @@ function makeDecoders({ cw, baseline, zxingWasm, ZXing, jsQR }) {
   const zxReader = new ZXing.QRCodeReader();
   const texts = (f) => { try { return f(); } catch { return []; } };
   return [
-    { name: 'codewallet (own reader)', decode: (w, h, rgba) => texts(() => cw.scanRgba(w, h, rgba)) },
-    { name: 'rqrr (previous)', decode: (w, h, rgba) => texts(() => baseline.scanRgba(w, h, rgba)) },
+    { name: 'codewallet', decode: (w, h, rgba) => texts(() => cw.scanRgba(w, h, rgba)) },
+    ...(baseline ? [{ name: 'rqrr (previous)', decode: (w, h, rgba) => texts(() => baseline.scanRgba(w, h, rgba)) }] : []),
     {
       name: 'zxing-wasm',
       decode: async (w, h, rgba) => (await zxingWasm.readBarcodes({ data: rgba, width: w, height: h }, { formats: ['QRCode'] }))
@@ -105,6 +136,8 @@ function makeDecoders({ cw, baseline, zxingWasm, ZXing, jsQR }) {
   ];
 }
 
+// Per set and decoder: for each frame, read (the right text), wrong (a text
+// that is not the frame's, or any text from a frame without a code), and ms.
 async function measure(decoders, sets, loadFrame) {
   const results = [];
   for (const set of sets) {
@@ -114,16 +147,14 @@ async function measure(decoders, sets, loadFrame) {
       // Warm-up, as a camera stream gives: the engines compile hot wasm and
       // JavaScript functions with their optimising tier only after some calls.
       for (const f of frames.slice(0, 10)) await d.decode(f.width, f.height, f.rgba);
-      const times = [];
-      let read = 0;
+      const per = [];
       for (const f of frames) {
         const t0 = performance.now();
         const out = await d.decode(f.width, f.height, f.rgba);
-        times.push(performance.now() - t0);
-        if (out.includes(f.text)) read++;
+        const ms = performance.now() - t0;
+        per.push([f.text !== '' && out.includes(f.text) ? 1 : 0, out.some((t) => t !== f.text) ? 1 : 0, ms]);
       }
-      times.sort((a, b) => a - b);
-      results.push({ set: set.label, name: d.name, read, total: frames.length, median: times[times.length >> 1], p90: times[Math.floor(times.length * 0.9)] });
+      results.push({ model: set.model, set: set.label, name: d.name, per });
     }
   }
   return results;
@@ -135,8 +166,11 @@ async function inNode() {
   const require = createRequire(import.meta.url);
   const cw = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
   cw.initSync({ module: readFileSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm')) });
-  const baseline = await import(join(ROOT, 'www/pkg/rqrr-baseline/codewallet.js'));
-  baseline.initSync({ module: readFileSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm')) });
+  let baseline = null;
+  if (RQRR) {
+    baseline = await import(join(ROOT, 'www/pkg/rqrr-baseline/codewallet.js'));
+    baseline.initSync({ module: readFileSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm')) });
+  }
   const zxingWasm = await import('zxing-wasm/reader');
   const wasmBinary = readFileSync(join(ROOT, 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'));
   await zxingWasm.prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
@@ -164,15 +198,18 @@ async function inBrowser() {
     await page.goto('http://bench.test/');
     await page.addScriptTag({ url: '/node_modules/@zxing/library/umd/index.min.js' });
     await page.addScriptTag({ url: '/node_modules/jsqr/dist/jsQR.js' });
-    const sets = SETS.map((s) => ({ label: s.label, dir: s.dir.slice(WORK.length + 1), index: s.index }));
-    return await page.evaluate(async ({ sets, makeDecodersSrc, measureSrc, pgmSrc }) => {
+    const sets = SETS.map((s) => ({ model: s.model, label: s.label, dir: s.dir.slice(WORK.length + 1), index: s.index }));
+    return await page.evaluate(async ({ sets, makeDecodersSrc, measureSrc, pgmSrc, rqrr }) => {
       const makeDecoders = eval(`(${makeDecodersSrc})`);
       const measure = eval(`(${measureSrc})`);
       const pgmToRgba = eval(`(${pgmSrc})`);
       const cw = await import('/www/pkg/reader/codewallet.js');
       await cw.default();
-      const baseline = await import('/www/pkg/rqrr-baseline/codewallet.js');
-      await baseline.default();
+      let baseline = null;
+      if (rqrr) {
+        baseline = await import('/www/pkg/rqrr-baseline/codewallet.js');
+        await baseline.default();
+      }
       const zxingWasm = await import('/node_modules/zxing-wasm/dist/es/reader/index.js');
       await zxingWasm.prepareZXingModule({
         overrides: { locateFile: (p) => `/node_modules/zxing-wasm/dist/reader/${p}` },
@@ -181,7 +218,7 @@ async function inBrowser() {
       const decoders = makeDecoders({ cw, baseline, zxingWasm, ZXing: window.ZXing, jsQR: window.jsQR });
       return measure(decoders, sets, async (set, file) =>
         pgmToRgba(new Uint8Array(await (await fetch(`/frames/${set.dir}/${file}`)).arrayBuffer())));
-    }, { sets, makeDecodersSrc: makeDecoders.toString(), measureSrc: measure.toString(), pgmSrc: pgmToRgba.toString() });
+    }, { sets, makeDecodersSrc: makeDecoders.toString(), measureSrc: measure.toString(), pgmSrc: pgmToRgba.toString(), rqrr: RQRR });
   } finally {
     await browser.close();
   }
@@ -194,7 +231,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const sizes = [
   ['codewallet reader wasm (whole module: core + reader)', gz('www/pkg/reader/codewallet_bg.wasm') + gz('www/pkg/reader/codewallet.js')],
   ['codewallet core wasm (no reader)', gz('www/pkg/core/codewallet_bg.wasm') + gz('www/pkg/core/codewallet.js')],
-  ['rqrr-baseline wasm (core + rqrr)', gz('www/pkg/rqrr-baseline/codewallet_bg.wasm') + gz('www/pkg/rqrr-baseline/codewallet.js')],
+  ...(RQRR ? [['rqrr-baseline wasm (core + rqrr)', gz('www/pkg/rqrr-baseline/codewallet_bg.wasm') + gz('www/pkg/rqrr-baseline/codewallet.js')]] : []),
   ['zxing-wasm reader (wasm + ES glue)', gz('node_modules/zxing-wasm/dist/reader/zxing_reader.wasm') + gz('node_modules/zxing-wasm/dist/es/reader/index.js') + gz('node_modules/zxing-wasm/dist/es/share.js')],
   ['@zxing/library (umd min)', gz('node_modules/@zxing/library/umd/index.min.js')],
   ['jsqr', gz('node_modules/jsqr/dist/jsQR.js')],
@@ -207,22 +244,52 @@ if (BROWSER) {
   log('headless Chromium');
   browser = await inBrowser();
 }
+
+const pct = (times, p) => {
+  const t = [...times].sort((a, b) => a - b);
+  return t[Math.min(t.length - 1, Math.floor(t.length * p))];
+};
+// Rows of the table: everything, then each condition label, then time.
+const ROWS = ['low contrast', 'tilt 28–35°', '6–7 px per module', 'light on dark', 'blur 0.3–0.45 × pitch'];
+
+function table(rows, set) {
+  const mine = rows.filter((r) => r.model === set.model && r.set === set.label);
+  if (!mine.length) return [];
+  const names = mine.map((r) => r.name);
+  const index = set.index;
+  const withCode = index.map((f, i) => [f, i]).filter(([f]) => f.text !== '');
+  const empty = index.length - withCode.length;
+  const out = [];
+  const cell = (s, n) => String(s).padStart(n);
+  out.push(`${'frames'.padEnd(34)}${names.map((n) => cell(n, 16)).join('')}`);
+  const line = (label, idx) => out.push(`${`${label} (${idx.length})`.padEnd(34)}${mine.map((r) => cell(idx.filter((i) => r.per[i][0]).length, 16)).join('')}`);
+  line(`all with a code`, withCode.map(([, i]) => i));
+  if (index.some((f) => f.labels)) {
+    for (const label of ROWS) line(label, withCode.filter(([f]) => f.labels.includes(label)).map(([, i]) => i));
+  }
+  out.push(`${'wrong texts'.padEnd(34)}${mine.map((r) => cell(r.per.filter((p, i) => p[1] && index[i].text !== '').length, 16)).join('')}`);
+  if (empty) out.push(`${`reads of frames with no code (${empty})`.padEnd(34)}${mine.map((r) => cell(r.per.filter((p, i) => p[1] && index[i].text === '').length, 16)).join('')}`);
+  out.push(`${'median / p95 ms per frame'.padEnd(34)}${mine.map((r) => { const t = r.per.map((p) => p[2]); return cell(`${pct(t, 0.5).toFixed(1)} / ${pct(t, 0.95).toFixed(1)}`, 16); }).join('')}`);
+  return out;
+}
+
 const lines = [
   `QR reader benchmark (${new Date().toISOString().slice(0, 10)}, benches/web/reader-bench.mjs)`,
-  `Frames: examples/frames.rs, seeds 0..${FRAMES} at 640×480 and 0..${HD_FRAMES} at 1280×720; time per frame, found or not.`,
+  'Frames: tuning and test sets of examples/camera_frames.rs (300 with a code and 20 without at 640×480,',
+  `${CAMERA_HD} with a code at 1280×720, each), and examples/frames.rs seeds 0..${FRAMES} (640×480) and 0..${HD_FRAMES} (1280×720).`,
+  'Time per frame, found or not.',
   '',
 ];
 for (const [where, rows] of [['Node ' + process.version, node], ['headless Chromium', browser]]) {
   if (!rows.length) continue;
-  lines.push(`${where}`, `${'frames'.padEnd(10)} ${'decoder'.padEnd(26)} ${'read'.padStart(9)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)}`);
-  for (const r of rows) {
-    lines.push(`${r.set.padEnd(10)} ${r.name.padEnd(26)} ${`${r.read}/${r.total}`.padStart(9)} ${r.median.toFixed(2).padStart(10)} ${r.p90.toFixed(2).padStart(8)}`);
+  for (const set of SETS) {
+    lines.push(`${where}: ${set.model} set, ${set.label}`, ...table(rows, set), '');
   }
-  lines.push('');
 }
 lines.push('Gzipped size (gzip -9)');
 for (const [name, n] of sizes) lines.push(`  ${name.padEnd(54)} ${kb(n).padStart(9)}`);
 const text = lines.join('\n') + '\n';
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench-results/reader.txt'), text);
+if (process.env.READER_BENCH_JSON) writeFileSync(process.env.READER_BENCH_JSON, JSON.stringify({ node, browser, sets: SETS.map((s) => ({ model: s.model, label: s.label, index: s.index })) }));
 process.stdout.write(text);

@@ -8,6 +8,7 @@
 mod cli;
 mod format;
 mod frames;
+mod grant;
 mod photos;
 mod scan;
 mod store;
