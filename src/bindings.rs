@@ -222,14 +222,7 @@ impl JsTrustList {
     /// `code`: `bad_root_key`, `malformed`, `wrong_root` or `invalid_signature`.
     #[wasm_bindgen(constructor)]
     pub fn open(published: &[u8], root_public_key_hex: &str) -> Result<JsTrustList, JsValue> {
-        let root = hex::decode_array::<32>(root_public_key_hex.trim())
-            .and_then(|bytes| PublicKey::from_bytes(&bytes).ok())
-            .ok_or_else(|| {
-                js_error(
-                    "bad_root_key",
-                    "the pinned root key is not a valid Ed25519 public key",
-                )
-            })?;
+        let root = root_key(root_public_key_hex)?;
         TrustList::open(published, &root)
             .map(JsTrustList)
             .map_err(|e| js_error(e.code(), &e.to_string()))
@@ -308,6 +301,46 @@ impl JsTrustList {
         let policy = PolicyInput::from_js(policy)?;
         Ok(VerdictView::from(&crate::verify(text, &self.0, seconds(now), &policy)).to_js_value())
     }
+}
+
+/// The pinned root key from its 64 hex digits.
+fn root_key(hex_text: &str) -> Result<PublicKey, JsValue> {
+    hex::decode_array::<32>(hex_text.trim())
+        .and_then(|bytes| PublicKey::from_bytes(&bytes).ok())
+        .ok_or_else(|| {
+            js_error(
+                "bad_root_key",
+                "the pinned root key is not a valid Ed25519 public key",
+            )
+        })
+}
+
+/// Opens an upload grant (binary, or `CWG1:` text as bytes) with the pinned
+/// root key: `{station, endpoint, prefix, maxBytes, issuedAt, expiresAt,
+/// fields: [[name, value]]}`. In the checkpoint's module only (the one with
+/// the reader): the wallet's first load does not carry it.
+///
+/// # Errors
+/// `code`: `bad_root_key`, `malformed`, `wrong_root` or `invalid_signature`.
+#[cfg(feature = "reader")]
+#[wasm_bindgen(js_name = openGrant)]
+pub fn open_grant(published: &[u8], root_public_key_hex: &str) -> Result<JsValue, JsValue> {
+    let root = root_key(root_public_key_hex)?;
+    let g = crate::UploadGrant::open(published, &root).map_err(|e| js_error(e.code(), &e.to_string()))?;
+    let fields: js_sys::Array = g
+        .fields
+        .iter()
+        .map(|(name, value)| js_sys::Array::of2(&name.as_str().into(), &value.as_str().into()))
+        .collect();
+    Ok(Obj::new()
+        .set("station", g.station.as_str())
+        .set("endpoint", g.endpoint.as_str())
+        .set("prefix", g.prefix.as_str())
+        .set("maxBytes", num(g.max_bytes))
+        .set("issuedAt", num(g.issued_at))
+        .set("expiresAt", num(g.expires_at))
+        .set("fields", fields)
+        .done())
 }
 
 /// Renders text as an SVG QR code (error correction Q, quiet zone included).

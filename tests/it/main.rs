@@ -5,6 +5,7 @@
 // A test that cannot go on should stop loudly, with the value it choked on.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod camera;
 mod cli;
 mod format;
 mod frames;
