@@ -24,6 +24,32 @@ script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blo
 media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
 frame-ancestors 'self'";
 
+/// The policy sent, with the origins `--connect-src` adds; set once at start.
+static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The policy with `origins` (the object store) allowed in `connect-src` too.
+pub fn policy_with(origins: &[String]) -> String {
+    let mut connect = String::from("connect-src 'self'");
+    for origin in origins {
+        connect.push(' ');
+        connect.push_str(origin);
+    }
+    CONTENT_SECURITY_POLICY.replace("connect-src 'self'", &connect)
+}
+
+/// Whether `origin` is `http(s)://host[:port]` and nothing else (no path, no
+/// wildcard, nothing that could end the directive).
+fn valid_origin(origin: &str) -> bool {
+    let host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    host.is_some_and(|h| {
+        !h.is_empty()
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+    })
+}
+
 /// The most bytes of request head read before giving up on a client.
 const MAX_HEAD: usize = 16 * 1024;
 /// Connections served at once, one thread each. Further ones wait in the
@@ -52,6 +78,9 @@ pub struct ServeArgs {
     /// Address and port to listen on
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     addr: String,
+    /// An origin the pages may also connect to (the object store); repeat for several
+    #[arg(long = "connect-src", value_name = "ORIGIN")]
+    connect_src: Vec<String>,
     /// Deadline for the request head in milliseconds (for tests)
     #[arg(long, hide = true, value_name = "MS")]
     head_deadline_ms: Option<u64>,
@@ -84,6 +113,13 @@ pub fn run(args: &ServeArgs) -> CliResult {
             args.dir.display()
         )));
     }
+    if let Some(bad) = args.connect_src.iter().find(|o| !valid_origin(o)) {
+        return Err(CliError::usage(format!(
+            "--connect-src {bad}: an origin is http(s)://host[:port]"
+        )));
+    }
+    // Set once, before any thread answers.
+    let _ = POLICY.set(policy_with(&args.connect_src));
     let listener = TcpListener::bind(&args.addr)
         .map_err(|e| CliError::input(format!("cannot listen on {}", args.addr)).because(&e))?;
     print_stdout(&format!(
@@ -250,10 +286,11 @@ fn write_response(stream: &mut impl Write, response: &Response, head_only: bool)
         Body::File(_, len) => *len,
         Body::Text(text) => text.len() as u64,
     };
+    let policy = POLICY.get().map_or(CONTENT_SECURITY_POLICY, String::as_str);
     write!(
         out,
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\n\
-         Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\n\
+         Content-Security-Policy: {policy}\r\n\
          X-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nConnection: close\r\n",
         response.status,
         reason(response.status),
@@ -418,5 +455,21 @@ mod tests {
         check("/%zz", None);
         check("/%4", None);
         check("/%ff", None);
+    }
+
+    #[test]
+    fn the_store_origin_joins_connect_src_and_nothing_else() {
+        let policy = policy_with(&["http://127.0.0.1:3900".to_owned()]);
+        assert!(policy.contains("connect-src 'self' http://127.0.0.1:3900;"));
+        assert_eq!(
+            policy.replace(" http://127.0.0.1:3900", ""),
+            CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(policy_with(&[]), CONTENT_SECURITY_POLICY);
+        assert!(valid_origin("https://s3.example.org"));
+        assert!(valid_origin("http://[::1]:3900"));
+        for bad in ["*", "https://", "https://a/b", "https://a; script-src *", "ftp://a"] {
+            assert!(!valid_origin(bad), "{bad}");
+        }
     }
 }
