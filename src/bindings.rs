@@ -326,7 +326,8 @@ fn root_key(hex_text: &str) -> Result<PublicKey, JsValue> {
 #[wasm_bindgen(js_name = openGrant)]
 pub fn open_grant(published: &[u8], root_public_key_hex: &str) -> Result<JsValue, JsValue> {
     let root = root_key(root_public_key_hex)?;
-    let g = crate::UploadGrant::open(published, &root).map_err(|e| js_error(e.code(), &e.to_string()))?;
+    let g = crate::UploadGrant::open(published, &root)
+        .map_err(|e| js_error(e.code(), &e.to_string()))?;
     let fields: js_sys::Array = g
         .fields
         .iter()

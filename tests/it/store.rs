@@ -323,28 +323,39 @@ fn registrations_are_collected_once_joined_by_tube_and_published_for_wallets() {
         "--input",
         fresh.to_str().unwrap(),
     ]);
-    // Read back through the S3 API.
+    // Wallets read it anonymously, from the public refresh bucket.
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(g.store()).unwrap()).unwrap();
-    let bucket = s3::Bucket::new(
-        "codewallet",
-        s3::Region::Custom {
-            region: "garage".into(),
-            endpoint: config["endpoint"].as_str().unwrap().into(),
-        },
-        s3::creds::Credentials::new(
-            config["access_key_id"].as_str(),
-            config["secret_access_key"].as_str(),
-            None,
-            None,
-            None,
-        )
-        .unwrap(),
-    )
-    .unwrap()
-    .with_path_style();
-    let url = format!("refresh/{}.txt", ids[0]);
-    let text = String::from_utf8(bucket.get_object(&url).unwrap().bytes().to_vec()).unwrap();
+    let public = config["refresh_url"].as_str().unwrap();
+    let get = |url: &str| {
+        let out = Command::new("curl")
+            .args([
+                "-s",
+                "-w",
+                "\n%{http_code}",
+                "-H",
+                "Origin: http://127.0.0.1:8080",
+            ])
+            .arg(url)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let (body, status) = text.rsplit_once('\n').unwrap();
+        (body.to_owned(), status.parse::<u16>().unwrap())
+    };
+    let url = format!("{public}refresh/{}.txt", ids[0]);
+    let (text, status) = get(&url);
+    assert_eq!(status, 200, "{url}");
+    // The registrations are not public, neither through the S3 API nor the website.
+    let endpoint = config["endpoint"].as_str().unwrap();
+    assert_eq!(
+        get(&format!(
+            "{endpoint}/codewallet/registrations/S1/a-3-7.jsonl"
+        ))
+        .1,
+        403
+    );
+    assert_ne!(get(&format!("{public}registrations/S1/a-3-7.jsonl")).1, 200);
     let c = credential::decode(&text)
         .unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
         .credential;

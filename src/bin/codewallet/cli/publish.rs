@@ -21,7 +21,8 @@ pub const REFRESH: &str = "refresh/";
 
 const PUBLISH_HELP: &str = "\
 Input: what issue-batch wrote for the people file collect made. Every row with
-`replaces` is written to refresh/<replaces>.txt: a wallet holding the old
+`replaces` is written to refresh/<replaces>.txt in the refresh bucket (see
+refresh_url below; config.json's \"refreshUrl\" points there): a wallet holding the old
 credential fetches that object (config.json: \"refreshUrl\") and replaces it
 in place once it verifies. Rows without `replaces` are skipped.";
 
@@ -86,9 +87,12 @@ pub fn run(args: &PublishArgs) -> CliResult {
         .num_threads(args.threads.max(1))
         .build()
         .map_err(|e| CliError::input("cannot start threads").because(&e))?;
+    let mut public = None;
     match (&args.store, &args.dir) {
         (Some(store), _) => {
-            let bucket = StoreConfig::read(store)?.bucket()?;
+            let store = StoreConfig::read(store)?;
+            public.clone_from(&store.refresh_url);
+            let bucket = store.refresh_bucket()?;
             pool.install(|| {
                 objects.par_iter().try_for_each(|(key, text)| {
                     bucket
@@ -121,5 +125,10 @@ pub fn run(args: &PublishArgs) -> CliResult {
         "published {} refreshed credentials ({skipped} rows without replaces) in {secs:.1} s",
         objects.len()
     );
+    if let Some(url) = public {
+        eprintln!(
+            "wallets read them with config.json \"refreshUrl\": \"{url}{REFRESH}{{id}}.txt\""
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

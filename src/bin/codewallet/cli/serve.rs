@@ -468,7 +468,13 @@ mod tests {
         assert_eq!(policy_with(&[]), CONTENT_SECURITY_POLICY);
         assert!(valid_origin("https://s3.example.org"));
         assert!(valid_origin("http://[::1]:3900"));
-        for bad in ["*", "https://", "https://a/b", "https://a; script-src *", "ftp://a"] {
+        for bad in [
+            "*",
+            "https://",
+            "https://a/b",
+            "https://a; script-src *",
+            "ftp://a",
+        ] {
             assert!(!valid_origin(bad), "{bad}");
         }
     }

@@ -15,7 +15,11 @@ use crate::cli::error::{CliError, read_text};
 pub const CONFIG_HELP: &str = "\
 Store configuration (JSON; keep it private, it holds the store's secret):
   {\"endpoint\": \"https://s3.example.org\", \"region\": \"garage\", \"bucket\": \"codewallet\",
+   \"refresh_bucket\": \"codewallet-refresh\", \"refresh_url\": \"https://refresh.example.org/\",
    \"access_key_id\": \"GK...\", \"secret_access_key\": \"...\"}
+bucket holds the checkpoints' uploads and is never public; refresh_bucket
+(optional, default: bucket) holds the refreshed credentials, which anyone may
+read at refresh_url (a website endpoint or a CDN in front of the bucket).
 The environment variables CODEWALLET_S3_ACCESS_KEY_ID and
 CODEWALLET_S3_SECRET_ACCESS_KEY, when set, take the place of the two keys.
 Buckets are addressed path-style (endpoint/bucket), which every S3 store serves.";
@@ -28,8 +32,14 @@ pub struct StoreConfig {
     pub endpoint: String,
     /// The region name the store signs with (`garage`, `us-east-1`, …).
     pub region: String,
-    /// The bucket.
+    /// The bucket of the uploads (private).
     pub bucket: String,
+    /// The bucket of the refreshed credentials (publicly readable).
+    #[serde(default)]
+    pub refresh_bucket: Option<String>,
+    /// Where wallets read `refresh_bucket` from.
+    #[serde(default)]
+    pub refresh_url: Option<String>,
     #[serde(default)]
     access_key_id: Option<String>,
     #[serde(default)]
@@ -75,8 +85,17 @@ impl StoreConfig {
         format!("{}/{}", self.endpoint, self.bucket)
     }
 
-    /// A client for the bucket.
+    /// A client for the uploads' bucket.
     pub fn bucket(&self) -> Result<Box<Bucket>, CliError> {
+        self.bucket_named(&self.bucket)
+    }
+
+    /// A client for the refreshed credentials' bucket.
+    pub fn refresh_bucket(&self) -> Result<Box<Bucket>, CliError> {
+        self.bucket_named(self.refresh_bucket.as_deref().unwrap_or(&self.bucket))
+    }
+
+    fn bucket_named(&self, name: &str) -> Result<Box<Bucket>, CliError> {
         let credentials = Credentials::new(
             self.access_key_id.as_deref(),
             self.secret_access_key.as_deref(),
@@ -89,7 +108,7 @@ impl StoreConfig {
             region: self.region.clone(),
             endpoint: self.endpoint.clone(),
         };
-        Ok(Bucket::new(&self.bucket, region, credentials)
+        Ok(Bucket::new(name, region, credentials)
             .map_err(|e| CliError::input("bad store configuration").because_of(e))?
             .with_path_style())
     }
@@ -138,10 +157,15 @@ pub fn cors(args: &CorsArgs) -> crate::cli::error::CliResult {
         Some(3600),
     );
     let config = s3::serde_types::CorsConfiguration::new(vec![rule]);
-    store
-        .bucket()?
-        .put_bucket_cors(&args.expected_owner, &config)
-        .map_err(|e| store_error("cannot set the bucket's CORS rules", e))?;
+    let mut buckets = vec![store.bucket()?];
+    if store.refresh_bucket.is_some() {
+        buckets.push(store.refresh_bucket()?);
+    }
+    for bucket in buckets {
+        bucket
+            .put_bucket_cors(&args.expected_owner, &config)
+            .map_err(|e| store_error(&format!("cannot set CORS rules of {}", bucket.name), e))?;
+    }
     eprintln!(
         "{}: pages from {} may post uploads and read objects",
         store.bucket_url(),
