@@ -730,7 +730,8 @@ async function refreshCredentials() {
   for (const entry of wallet.entries()) {
     const c = entry.credential;
     const url = new URL(config.refreshUrl.replace('{id}', encodeURIComponent(c.id)), CONFIG_URL);
-    if (url.origin !== location.origin) continue;
+    // Same origin, or the public bucket the deployment names (its CSP must list it too).
+    if (!/^https?:$/.test(url.protocol)) continue;
     const fresh = await gated(`credential:${c.id}`, async () => {
       const res = await fetch(url, { cache: 'no-cache' });
       if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { response: res });
