@@ -25,7 +25,7 @@ const median = (xs) => {
 /** What the wallet page loads on first view (the reader module only on photo/camera import). */
 const FIRST_VIEW = {
   wasm: ['www/pkg/core/codewallet_bg.wasm'],
-  js: ['www/pkg/core/codewallet.js', 'www/wallet/wallet.js', 'www/wallet/i18n.js', 'www/wallet/backoff.js', 'www/wallet/sw.js'],
+  js: ['www/pkg/core/codewallet.js', 'www/wallet/wallet.js', 'www/wallet/i18n.js', 'www/shared/backoff.js', 'www/wallet/sw.js'],
   other: ['www/wallet/index.html', 'www/wallet/wallet.css', 'www/wallet/manifest.webmanifest', 'www/wallet/icon.svg'],
 };
 

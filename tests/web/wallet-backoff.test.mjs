@@ -1,11 +1,11 @@
-// The wallet's refresh timing rules (www/wallet/backoff.js), with an injected
+// The wallet's refresh timing rules (www/shared/backoff.js), with an injected
 // clock and random source.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULTS, initialState, parseState, isDue, retryDelay, parseRetryAfter, afterAttempt,
-} from '../../www/wallet/backoff.js';
+} from '../../www/shared/backoff.js';
 
 const rules = { interval: 3600e3, minGap: 10e3, base: 20e3, cap: 160e3 };
 const T0 = 1_700_000_000_000;

@@ -15,7 +15,7 @@ const SHELL = [
   'index.html',
   'wallet.js',
   'i18n.js',
-  'backoff.js',
+  '../shared/backoff.js',
   'trust-store.js',
   'wallet.css',
   'manifest.webmanifest',

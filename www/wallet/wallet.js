@@ -4,7 +4,7 @@
 
 import init, { TrustList, Wallet, qrSvg, decodeCredential, checkTime } from '../pkg/core/codewallet.js';
 import { translator, pickLanguage, errorKey, LANGS } from './i18n.js';
-import * as backoff from './backoff.js';
+import * as backoff from '../shared/backoff.js';
 import { loadTrust, saveTrust, legacyTrust, LEGACY_KEY } from './trust-store.js';
 
 const MAX_ENTRIES = 12;

@@ -1,4 +1,4 @@
-// When to try a refresh again: exponential backoff with full jitter, a
+// When to try again (a refresh, an upload): exponential backoff with full jitter, a
 // minimum gap between attempts, and the server's Retry-After honoured.
 // Pure functions over a small state object; the clock and the random source
 // are passed in, so the rules are tested in Node without a browser.
