@@ -111,6 +111,23 @@ ensure_curl() {
     command -v curl >/dev/null 2>&1 || apt_install curl
 }
 
+# stage_pages OUT ORIGIN...: a copy of www/ in OUT whose pages may also connect
+# to ORIGIN... (the object store's upload and refresh endpoints): each page's
+# CSP meta tag gets them in connect-src, as `serve --connect-src` does for the header.
+stage_pages() {
+    local out="$1" origins
+    shift
+    origins="$*"
+    rm -rf "$out"
+    mkdir -p "$out"
+    cp -r "$ROOT/www/." "$out/"
+    local page
+    for page in "$out"/wallet/index.html "$out"/verify/index.html; do
+        sed -i "s|connect-src 'self'|connect-src 'self' $origins|" "$page"
+        grep -q "connect-src 'self' $origins" "$page" || die "no connect-src to extend in $page"
+    done
+}
+
 # The codewallet CLI the scripts drive: the release build if there is one, else the debug one.
 codewallet_cli() {
     if [[ -x "$TARGET_DIR/release/codewallet" ]]; then
