@@ -8,6 +8,9 @@
 //! a closure, and verification is left to the caller, over [`Sign1::to_be_signed`]
 //! built from the bytes exactly as received.
 
+use std::borrow::Cow;
+
+use crate::base45;
 use crate::cbor::{Reader, Writer};
 use crate::error::DecodeError;
 use crate::keys::{KEY_ID_LEN, KeyId};
@@ -245,6 +248,40 @@ impl<'a> Envelope<'a> {
             .bytes(&signature);
         w.out
     }
+}
+
+/// The COSE bytes of a root-signed document published in binary or as text,
+/// `prefix` + Base45 (`CWL1:`, `CWG1:`; line breaks at either end ignored),
+/// refused before decoding when longer than `max_len` bytes of COSE.
+///
+/// # Errors
+/// [`DecodeError::TooLong`], [`DecodeError::MissingPrefix`] for the text of
+/// another version, [`DecodeError::Base45`].
+pub(crate) fn published_cose<'a>(
+    published: &'a [u8],
+    prefix: &str,
+    max_len: usize,
+) -> Result<Cow<'a, [u8]>, DecodeError> {
+    let too_long = |len| DecodeError::TooLong { len, max: max_len };
+    // Base45 takes three characters for two bytes.
+    if published.len() > max_len * 3 / 2 + prefix.len() + 2 {
+        return Err(too_long(published.len()));
+    }
+    let family = prefix.trim_end_matches(|c: char| c == ':' || c.is_ascii_digit());
+    let cose = match published.strip_prefix(prefix.as_bytes()) {
+        Some(text) => {
+            let text = std::str::from_utf8(text).map_err(|_| DecodeError::Base45 { offset: 0 })?;
+            Cow::Owned(base45::decode(text.trim_matches(['\r', '\n']))?)
+        }
+        None if published.starts_with(family.as_bytes()) => {
+            return Err(DecodeError::MissingPrefix);
+        }
+        None => Cow::Borrowed(published),
+    };
+    if cose.len() > max_len {
+        return Err(too_long(cose.len()));
+    }
+    Ok(cose)
 }
 
 #[cfg(test)]

@@ -155,25 +155,8 @@ impl UploadGrant {
     /// # Errors
     /// [`GrantError`].
     pub fn open(published: &[u8], root: &PublicKey) -> Result<UploadGrant, GrantError> {
-        if published.len() > MAX_LEN * 3 / 2 + PREFIX.len() + 2 {
-            return Err(DecodeError::TooLong {
-                len: published.len(),
-                max: MAX_LEN,
-            }
-            .into());
-        }
-        let from_text;
-        let cose = match published.strip_prefix(PREFIX.as_bytes()) {
-            Some(text) => {
-                let text =
-                    std::str::from_utf8(text).map_err(|_| DecodeError::Base45 { offset: 0 })?;
-                from_text = base45::decode(text.trim_matches(['\r', '\n']))?;
-                &from_text[..]
-            }
-            None if published.starts_with(b"CWG") => return Err(DecodeError::MissingPrefix.into()),
-            None => published,
-        };
-        let envelope = Envelope::decode(cose)?;
+        let cose = crate::envelope::published_cose(published, PREFIX, MAX_LEN)?;
+        let envelope = Envelope::decode(&cose)?;
         if envelope.kid != root.key_id() {
             return Err(GrantError::WrongRoot {
                 found: envelope.kid,

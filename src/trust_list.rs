@@ -308,32 +308,8 @@ impl TrustList {
     /// [`TrustListError::WrongRoot`], [`TrustListError::InvalidSignature`], and
     /// [`TrustListError::Decode`] again for a signed payload this build cannot read.
     pub fn open(published: &[u8], root: &PublicKey) -> Result<TrustList, TrustListError> {
-        if published.len() > MAX_LEN * 3 / 2 + PREFIX.len() {
-            return Err(DecodeError::TooLong {
-                len: published.len(),
-                max: MAX_LEN,
-            }
-            .into());
-        }
-        let from_text;
-        let cose = match published.strip_prefix(PREFIX.as_bytes()) {
-            Some(text) => {
-                let text =
-                    std::str::from_utf8(text).map_err(|_| DecodeError::Base45 { offset: 0 })?;
-                from_text = base45::decode(text.trim_matches(['\r', '\n']))?;
-                &from_text[..]
-            }
-            None if published.starts_with(b"CWL") => return Err(DecodeError::MissingPrefix.into()),
-            None => published,
-        };
-        if cose.len() > MAX_LEN {
-            return Err(DecodeError::TooLong {
-                len: cose.len(),
-                max: MAX_LEN,
-            }
-            .into());
-        }
-        let envelope = Envelope::decode(cose)?;
+        let cose = crate::envelope::published_cose(published, PREFIX, MAX_LEN)?;
+        let envelope = Envelope::decode(&cose)?;
         if envelope.kid != root.key_id() {
             return Err(TrustListError::WrongRoot {
                 found: envelope.kid,

@@ -71,6 +71,23 @@ fn ok(args: &[&str]) -> String {
     stdout
 }
 
+/// `issue-batch` of `input` into `output` with the issuer key.
+fn issue_batch(issuer: &Path, input: &Path, output: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "issue-batch",
+        "--key",
+        issuer.to_str().unwrap(),
+        "--issuer",
+        "Demo CDC",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    ok(&args);
+}
+
 fn root_key(g: &Garage) -> (PathBuf, codewallet::PublicKey) {
     let key = g.path("root.key");
     let out = ok(&["keygen", "--out", key.to_str().unwrap()]);
@@ -202,19 +219,7 @@ fn registrations_are_collected_once_joined_by_tube_and_published_for_wallets() {
     .unwrap();
     let issued = g.path("issued.jsonl");
     let now = "2026-01-01T08:00:00Z";
-    ok(&[
-        "issue-batch",
-        "--key",
-        issuer.to_str().unwrap(),
-        "--issuer",
-        "Demo CDC",
-        "--input",
-        people.to_str().unwrap(),
-        "--output",
-        issued.to_str().unwrap(),
-        "--now",
-        now,
-    ]);
+    issue_batch(&issuer, &people, &issued, &["--now", now]);
     let ids: Vec<String> = std::fs::read_to_string(&issued)
         .unwrap()
         .lines()
@@ -305,17 +310,7 @@ fn registrations_are_collected_once_joined_by_tube_and_published_for_wallets() {
 
     // Issue the refreshed credentials and publish them where wallets look.
     let fresh = g.path("fresh.jsonl");
-    ok(&[
-        "issue-batch",
-        "--key",
-        issuer.to_str().unwrap(),
-        "--issuer",
-        "Demo CDC",
-        "--input",
-        refreshed.to_str().unwrap(),
-        "--output",
-        fresh.to_str().unwrap(),
-    ]);
+    issue_batch(&issuer, &refreshed, &fresh, &[]);
     ok(&[
         "publish",
         "--store",
