@@ -70,7 +70,8 @@ export function tubeRule(source) {
 /**
  * Whether scanned or typed text can be a tube code: `{ok: true, tube}`, or
  * `{ok: false, code}` with code `tube_empty`, `tube_credential` (a health code
- * or a wallet link: the person's or the next one's), `tube_trust_list`, or
+ * or a wallet link: the person's or the next one's), `tube_trust_list`,
+ * `tube_grant` (an upload grant), or
  * `tube_pattern` (a poster, a typo). A code is never taken as a tube whatever
  * the pattern allows.
  */
@@ -81,6 +82,7 @@ export function checkTube(raw, rule = tubeRule()) {
   try { decoded = decodeURIComponent(tube); } catch { /* keep it raw */ }
   const text = `${tube}\n${decoded}`;
   if (/CWL1:/i.test(text)) return { ok: false, code: 'tube_trust_list' };
+  if (/CWG1:/i.test(text)) return { ok: false, code: 'tube_grant' };
   if (/CW1:/i.test(text)) return { ok: false, code: 'tube_credential' };
   if (tube.length > MAX_TUBE || !rule.regex.test(tube)) return { ok: false, code: 'tube_pattern' };
   return { ok: true, tube };
@@ -334,6 +336,73 @@ export class CheckpointLog {
 
   /** After the user freed space elsewhere: try writing again. */
   resume() { this.stopped = null; }
+
+  /** Records no acknowledgement covers, in `seq` order: what is still only here. */
+  async unacknowledged() {
+    const covered = await this.#covered();
+    return (await this.records()).filter((r) => r.seq > covered);
+  }
+
+  /** A value kept beside the records (the upload's state), or undefined. */
+  async readMeta(key) {
+    try { return await this.backend.meta(key); } catch { return undefined; }
+  }
+
+  /** Keeps a value beside the records; false when storage refused (the log goes on). */
+  async writeMeta(key, value) {
+    try {
+      await this.backend.commit({ meta: { [key]: value } });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The retention rule: deletes the records an upload to the store covers
+   * (`via: 'sync'`) once older than `cutoffMs`; returns how many. An
+   * acknowledgement covers the records above the one before it, so a record
+   * only exported, or not acknowledged at all, is never deleted here.
+   */
+  async deleteUploadedBefore(cutoffMs) {
+    const acks = await this.acknowledgements();
+    const ranges = [];
+    let below = 0;
+    for (const a of acks) {
+      if (a.via === 'sync' && a.upTo > below) ranges.push([below, a.upTo]);
+      below = Math.max(below, a.upTo);
+    }
+    if (!ranges.length) return 0;
+    const all = await this.records();
+    const old = all.filter((r) => recordTime(r) < cutoffMs && ranges.some(([lo, hi]) => r.seq > lo && r.seq <= hi));
+    if (!old.length) return 0;
+    try {
+      await this.backend.commit({ del: old.map((r) => r.seq) });
+    } catch (error) {
+      throw new LogError('log_unavailable', (error && (error.message || error.name)) || 'storage error');
+    }
+    this.stopped = null;
+    // Acknowledgements below every record left say nothing any more; the last stays.
+    const gone = new Set(old.map((r) => r.seq));
+    const left = all.filter((r) => !gone.has(r.seq));
+    const lowest = left.length ? left[0].seq : Infinity;
+    const keep = acks.filter((a, i) => a.upTo >= lowest || i === acks.length - 1);
+    if (keep.length < acks.length) {
+      try {
+        await this.backend.commit({ meta: { acks: keep } });
+        this.unsaved = [];
+      } catch { /* kept as they were: still correct, only longer */ }
+    }
+    return old.length;
+  }
+}
+
+/** When a record was made, in Unix ms: its exact time, or the end of its hour (tally). */
+function recordTime(r) {
+  const exact = Date.parse(r.time);
+  if (Number.isFinite(exact)) return exact;
+  const hour = Date.parse(r.hour);
+  return Number.isFinite(hour) ? hour + 3_600_000 : Infinity;
 }
 
 /** The decision a record was shown with (records written before it was kept: from the verdict). */
