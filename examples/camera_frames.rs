@@ -9,7 +9,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 // A tool, like the tests it shares the generator with: a failure stops it loudly.
-#[allow(clippy::expect_used, dead_code)]
+#[allow(clippy::expect_used)]
 #[path = "../tests/it/camera.rs"]
 mod camera;
 

@@ -5,7 +5,10 @@
 //! neighbours' level, so flat paper inside a code is not read as noise). A
 //! pixel is dark when it is at or below the mean black point of the 5 × 5
 //! blocks around its own, which follows uneven light and glare while keeping
-//! module edges sharp.
+//! module edges sharp; where those blocks hold little contrast (paper only a
+//! few dozen grey levels above the ink, or blur), the midpoint between their
+//! darkest and lightest pixel instead, as the mean there leans towards
+//! whichever colour covers more of the neighbourhood.
 //!
 //! Only the per-block thresholds are stored: a pixel is compared when it is
 //! looked at. The finder scans every other row and the grid samples a few
@@ -20,6 +23,14 @@ const BLOCK: usize = 1 << SHIFT;
 /// Below this spread between a block's darkest and lightest pixel the block
 /// is taken as flat.
 const MIN_CONTRAST: u32 = 24;
+
+/// A 5 × 5 block neighbourhood whose darkest and lightest pixel differ by
+/// at least `MIN_RANGE` and less than `MAX_RANGE` is thresholded at their
+/// midpoint: faint or blurred print. Outside that span the mean level holds
+/// (flat areas; and at full contrast a photo or logo beside a code pulls
+/// the extremes more than the mean).
+const MIN_RANGE: u32 = 24;
+const MAX_RANGE: u32 = 120;
 
 /// Sum, minimum and maximum of each block of an image, row by row.
 pub struct BlockStats {
@@ -127,6 +138,26 @@ impl<'a> BitImage<'a> {
                 across[by * bw + bx] = prefix[x1] - prefix[x0];
             }
         }
+        // The darkest and lightest pixel within the same 5 × 5 blocks.
+        let mut lo_across = vec![255u8; bw * bh];
+        let mut hi_across = vec![0u8; bw * bh];
+        for by in 0..bh {
+            for bx in 0..bw {
+                let (x0, x1) = window(bx, bw);
+                let (mut lo, mut hi) = (255u8, 0u8);
+                for &(_, min, max) in &stats.sum_min_max[by * bw + x0..by * bw + x1] {
+                    let (min, max) = if invert {
+                        (255 - max, 255 - min)
+                    } else {
+                        (min, max)
+                    };
+                    lo = lo.min(min);
+                    hi = hi.max(max);
+                }
+                lo_across[by * bw + bx] = lo;
+                hi_across[by * bw + bx] = hi;
+            }
+        }
         let mut threshold = vec![0u8; bw * bh];
         for by in 0..bh {
             let (y0, y1) = window(by, bh);
@@ -134,7 +165,25 @@ impl<'a> BitImage<'a> {
                 let (x0, x1) = window(bx, bw);
                 let sum: u32 = (y0..y1).map(|yy| across[yy * bw + bx]).sum();
                 // An average of levels of at most 255.
-                threshold[by * bw + bx] = (sum / ((y1 - y0) * (x1 - x0)) as u32) as u8;
+                let mean = sum / ((y1 - y0) * (x1 - x0)) as u32;
+                let lo = (y0..y1)
+                    .map(|yy| lo_across[yy * bw + bx])
+                    .min()
+                    .unwrap_or(0);
+                let hi = (y0..y1)
+                    .map(|yy| hi_across[yy * bw + bx])
+                    .max()
+                    .unwrap_or(0);
+                let (lo, hi) = (u32::from(lo), u32::from(hi));
+                // Halfway between the darkest and lightest pixel near by,
+                // where they differ enough to be ink and paper: the mean
+                // leans towards whichever covers more of the window, which
+                // on a blurred or faint code swallows one-module rings.
+                threshold[by * bw + bx] = if hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE {
+                    (lo + hi) / 2
+                } else {
+                    mean
+                } as u8;
             }
         }
         BitImage {
@@ -156,6 +205,30 @@ impl<'a> BitImage<'a> {
         let (x, y) = (x as usize, y as usize);
         self.luma[y * self.width + x] ^ self.flip
             <= self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)]
+    }
+
+    /// Whether the image is dark at the point (x, y) in pixel coordinates
+    /// (a pixel's centre at + 0.5): the four nearest pixels interpolated, so
+    /// a module's sample averages out some noise and does not jump a pixel
+    /// with rounding.
+    pub fn dark_at(&self, x: f32, y: f32) -> bool {
+        let (fx, fy) = (x - 0.5, y - 0.5);
+        if !(fx >= 0.0 && fy >= 0.0) {
+            return self.get(x.floor() as i32, y.floor() as i32);
+        }
+        let (x0, y0) = (fx as usize, fy as usize);
+        if x0 + 1 >= self.width || y0 + 1 >= self.height {
+            return self.get(x.floor() as i32, y.floor() as i32);
+        }
+        let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
+        let at = |x: usize, y: usize| f32::from(self.luma[y * self.width + x] ^ self.flip);
+        let top = at(x0, y0) * (1.0 - ax) + at(x0 + 1, y0) * ax;
+        let bottom = at(x0, y0 + 1) * (1.0 - ax) + at(x0 + 1, y0 + 1) * ax;
+        let value = top * (1.0 - ay) + bottom * ay;
+        let (px, py) = (x as usize, y as usize);
+        let t = self.threshold[(py.min(self.height - 1) >> SHIFT) * self.blocks_wide
+            + (px.min(self.width - 1) >> SHIFT)];
+        value <= f32::from(t) + 0.5
     }
 
     /// Where the colour changes along row `y`, into `edges`: 0, each x whose

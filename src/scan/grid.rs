@@ -324,6 +324,20 @@ fn alignment(img: &BitImage, c: &Corners, size: usize, persp: Option<&Homography
         return None;
     }
     let reach = (ms * if persp.is_some() { 4.0 } else { 6.0 }).max(4.0);
+    search_alignment(img, (ex, ey), (ux, uy), (vx, vy), reach).map(|(p, _)| p)
+}
+
+/// The alignment pattern best matching near `e`, with one module along the
+/// code's axes `u` and `v` in pixels, searched up to `reach` pixels away;
+/// with its score (of 25 module centres, at least 22 match).
+fn search_alignment(
+    img: &BitImage,
+    (ex, ey): (f32, f32),
+    (ux, uy): (f32, f32),
+    (vx, vy): (f32, f32),
+    reach: f32,
+) -> Option<(Pt, usize)> {
+    let ms = ((ux * ux + uy * uy).sqrt() + (vx * vx + vy * vy).sqrt()) / 2.0;
     // The 25 module centres of the 5 × 5 pattern (dark centre, light ring,
     // dark ring), as pixel offsets, with the colour each should have.
     let mut pattern = [(0.0f32, 0.0f32, false); 25];
@@ -371,7 +385,63 @@ fn alignment(img: &BitImage, c: &Corners, size: usize, persp: Option<&Homography
     let coarse = (ms / 3.0).max(0.5);
     let (_, _, cx, cy) = search(ex, ey, coarse, (reach / coarse) as i32);
     let (s, _, x, y) = search(cx, cy, coarse / 3.0, 3);
-    (s >= 22).then_some(Pt { x, y })
+    (s >= 22).then_some((Pt { x, y }, s))
+}
+
+/// Centres (in modules, from 0) of the alignment patterns along each axis
+/// of a code of `size` modules (ISO/IEC 18004 Annex E).
+fn alignment_positions(size: usize) -> Vec<usize> {
+    let version = (size - 17) / 4;
+    if version < 2 {
+        return Vec::new();
+    }
+    let count = version / 7 + 2;
+    let step = if version == 32 {
+        26
+    } else {
+        (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
+    };
+    let mut out = vec![6];
+    out.extend((1..count).rev().map(|i| size - 7 - step * (i - 1)));
+    out.sort_unstable();
+    out
+}
+
+/// A map refined by every alignment pattern `h` leads to: each searched
+/// near where `h` puts it, then one least-squares fit through those found
+/// and the three finder centres. `None` unless it rests on at least four
+/// patterns (so it adds something beyond the one bottom-right pattern).
+fn refined(img: &BitImage, c: &Corners, size: usize, h: &Homography) -> Option<Homography> {
+    let s = size as f32;
+    let mut pairs = vec![
+        (Pt { x: 3.5, y: 3.5 }, pt(&c.tl)),
+        (Pt { x: s - 3.5, y: 3.5 }, pt(&c.tr)),
+        (Pt { x: 3.5, y: s - 3.5 }, pt(&c.bl)),
+    ];
+    let positions = alignment_positions(size);
+    let last = size - 7;
+    for &y in &positions {
+        for &x in &positions {
+            // The finders' corners hold no alignment pattern.
+            if (x == 6 && (y == 6 || y == last)) || (x == last && y == 6) {
+                continue;
+            }
+            let (mx, my) = (x as f32 + 0.5, y as f32 + 0.5);
+            let (a, b, d) = (h.map(mx, my), h.map(mx + 1.0, my), h.map(mx, my + 1.0));
+            let (u, v) = ((b.x - a.x, b.y - a.y), (d.x - a.x, d.y - a.y));
+            let ms = ((u.0 * u.0 + u.1 * u.1).sqrt() + (v.0 * v.0 + v.1 * v.1).sqrt()) / 2.0;
+            if !ms.is_finite() {
+                return None;
+            }
+            if let Some((p, _)) = search_alignment(img, (a.x, a.y), u, v, (2.0 * ms).max(3.0)) {
+                pairs.push((Pt { x: mx, y: my }, p));
+            }
+        }
+    }
+    if pairs.len() < 7 {
+        return None;
+    }
+    Homography::fit(&pairs)
 }
 
 /// The module-to-pixel maps to try for these corners and size, likeliest
@@ -414,6 +484,16 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize
     }
     if let Some(h) = persp {
         out.push(h);
+    }
+    // Larger codes: every alignment pattern the likeliest map leads to.
+    if size >= 45 {
+        if let Some(h) = out.first().and_then(|h| refined(img, c, size, h)) {
+            let again = refined(img, c, size, &h);
+            out.insert(0, h);
+            if let Some(h) = again {
+                out.insert(0, h);
+            }
+        }
     }
     let guesses = out.len();
     // Without an alignment pattern the fourth corner is a guess (the
@@ -463,7 +543,7 @@ pub fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
         for x in 0..size {
             let p = h.map(x as f32 + 0.5, y as f32 + 0.5);
             if p.x.is_finite() && p.y.is_finite() {
-                modules[y * size + x] = img.get(p.x.floor() as i32, p.y.floor() as i32);
+                modules[y * size + x] = img.dark_at(p.x, p.y);
             }
         }
     }
