@@ -28,7 +28,9 @@ const MIN_CONTRAST: u32 = 24;
 /// at least `MIN_RANGE` and less than `MAX_RANGE` is thresholded at their
 /// midpoint: faint or blurred print. Outside that span the mean level holds
 /// (flat areas; and at full contrast a photo or logo beside a code pulls
-/// the extremes more than the mean).
+/// the extremes more than the mean). The negative image (light-on-dark
+/// codes, mostly screens at full contrast) keeps the mean throughout: there
+/// the midpoint lost blurred codes it read before.
 const MIN_RANGE: u32 = 24;
 const MAX_RANGE: u32 = 120;
 
@@ -179,7 +181,8 @@ impl<'a> BitImage<'a> {
                 // where they differ enough to be ink and paper: the mean
                 // leans towards whichever covers more of the window, which
                 // on a blurred or faint code swallows one-module rings.
-                threshold[by * bw + bx] = if hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE {
+                threshold[by * bw + bx] = if !invert && hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE
+                {
                     (lo + hi) / 2
                 } else {
                     mean
@@ -205,30 +208,6 @@ impl<'a> BitImage<'a> {
         let (x, y) = (x as usize, y as usize);
         self.luma[y * self.width + x] ^ self.flip
             <= self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)]
-    }
-
-    /// Whether the image is dark at the point (x, y) in pixel coordinates
-    /// (a pixel's centre at + 0.5): the four nearest pixels interpolated, so
-    /// a module's sample averages out some noise and does not jump a pixel
-    /// with rounding.
-    pub fn dark_at(&self, x: f32, y: f32) -> bool {
-        let (fx, fy) = (x - 0.5, y - 0.5);
-        if !(fx >= 0.0 && fy >= 0.0) {
-            return self.get(x.floor() as i32, y.floor() as i32);
-        }
-        let (x0, y0) = (fx as usize, fy as usize);
-        if x0 + 1 >= self.width || y0 + 1 >= self.height {
-            return self.get(x.floor() as i32, y.floor() as i32);
-        }
-        let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
-        let at = |x: usize, y: usize| f32::from(self.luma[y * self.width + x] ^ self.flip);
-        let top = at(x0, y0) * (1.0 - ax) + at(x0 + 1, y0) * ax;
-        let bottom = at(x0, y0 + 1) * (1.0 - ax) + at(x0 + 1, y0 + 1) * ax;
-        let value = top * (1.0 - ay) + bottom * ay;
-        let (px, py) = (x as usize, y as usize);
-        let t = self.threshold[(py.min(self.height - 1) >> SHIFT) * self.blocks_wide
-            + (px.min(self.width - 1) >> SHIFT)];
-        value <= f32::from(t) + 0.5
     }
 
     /// Where the colour changes along row `y`, into `edges`: 0, each x whose

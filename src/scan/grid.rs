@@ -543,7 +543,7 @@ pub fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
         for x in 0..size {
             let p = h.map(x as f32 + 0.5, y as f32 + 0.5);
             if p.x.is_finite() && p.y.is_finite() {
-                modules[y * size + x] = img.dark_at(p.x, p.y);
+                modules[y * size + x] = img.get(p.x.floor() as i32, p.y.floor() as i32);
             }
         }
     }
