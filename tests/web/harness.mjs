@@ -92,17 +92,31 @@ export function freePort() {
  * Serves a copy of www/ with the issuer's trust list and root key in
  * demo-data/ (as scripts/demo does), on a free port. `stop()` ends the server:
  * after it nothing answers, which is how the offline tests cut the network.
+ * `storeOrigin`: the object store the pages may reach, written into
+ * config.json and allowed in connect-src (both pages' meta CSP and the
+ * server's header), as a deployment does.
  */
-export async function servePages(issuer) {
+export async function servePages(issuer, { storeOrigin } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cw-www-'));
   cpSync(join(ROOT, 'www'), dir, { recursive: true });
   const data = join(dir, 'demo-data');
   rmSync(data, { recursive: true, force: true });
   cpSync(issuer.trustListPath, join(data, 'trust-list.cwl'));
   cpSync(`${issuer.trustListPath}.txt`, join(data, 'trust-list.txt'));
-  writeFileSync(join(data, 'config.json'), JSON.stringify({ rootPublicKey: issuer.rootHex, trustList: 'trust-list.cwl' }));
+  const config = { rootPublicKey: issuer.rootHex, trustList: 'trust-list.cwl' };
+  const serveArgs = [];
+  if (storeOrigin) {
+    config.storeOrigin = storeOrigin;
+    for (const page of ['verify/index.html', 'wallet/index.html']) {
+      const html = readFileSync(join(dir, page), 'utf8');
+      if (!html.includes("connect-src 'self';")) throw new Error(`${page}: no connect-src 'self' in its CSP`);
+      writeFileSync(join(dir, page), html.replace("connect-src 'self';", `connect-src 'self' ${storeOrigin};`));
+    }
+    serveArgs.push('--connect-src', storeOrigin);
+  }
+  writeFileSync(join(data, 'config.json'), JSON.stringify(config));
   const port = await freePort();
-  const server = spawn(CLI, ['serve', '--dir', dir, '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(CLI, ['serve', '--dir', dir, '--addr', `127.0.0.1:${port}`, ...serveArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((ok, fail) => {
     server.once('error', fail);
     server.once('exit', (code) => fail(new Error(`codewallet serve exited with ${code}`)));

@@ -9,7 +9,8 @@
 importScripts('../pkg/shell-version.js');
 const VERSION = `cw-verify-${self.SHELL_VERSION}`;
 const SHELL = [
-  './', 'index.html', 'verify.js', 'i18n.js', 'log.js', 'trust.js', 'verdict.js', 'worker.js',
+  './', 'index.html', 'verify.js', 'i18n.js', 'log.js', 'trust.js', 'verdict.js', 'sync.js', 'worker.js',
+  '../shared/backoff.js',
   'verify.css', 'manifest.webmanifest', 'icon.svg',
   '../pkg/reader/codewallet.js', '../pkg/reader/codewallet_bg.wasm',
 ];

@@ -7,15 +7,17 @@ export const MAX_TEXT = 4096;
 
 /**
  * What a scanned or pasted text is:
- * `{kind: 'credential', text}` | `{kind: 'trustList', text}` |
+ * `{kind: 'credential', text}` | `{kind: 'trustList', text}` | `{kind: 'grant', text}` |
  * `{kind: 'refused', code: 'url' | 'too_long' | 'empty'}` | `{kind: 'other', text}`.
- * A wallet link (`…/wallet/#CW1:…`) counts as its credential.
+ * A wallet link (`…/wallet/#CW1:…`) counts as its credential, a verifier
+ * link to a trust list or upload grant (`…/verify/#CWG1:…`) as that.
  */
 export function classify(raw) {
   const text = String(raw ?? '').trim();
   if (!text) return { kind: 'refused', code: 'empty' };
   if (text.length > MAX_TEXT) return { kind: 'refused', code: 'too_long' };
   if (text.startsWith('CWL1:')) return { kind: 'trustList', text };
+  if (text.startsWith('CWG1:')) return { kind: 'grant', text };
   if (text.startsWith('CW1:')) return { kind: 'credential', text };
   const hash = text.indexOf('#');
   if (/^https?:\/\//i.test(text)) {
@@ -24,6 +26,7 @@ export function classify(raw) {
       try { fragment = decodeURIComponent(fragment); } catch { /* keep it raw */ }
       if (fragment.startsWith('CW1:')) return { kind: 'credential', text: fragment };
       if (fragment.startsWith('CWL1:')) return { kind: 'trustList', text: fragment };
+      if (fragment.startsWith('CWG1:')) return { kind: 'grant', text: fragment };
     }
     return { kind: 'refused', code: 'url' };
   }

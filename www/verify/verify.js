@@ -4,8 +4,9 @@
 import init, * as cw from '../pkg/reader/codewallet.js';
 import { t, pickLanguage, duration } from './i18n.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
-import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
+import { Provisioning, idbListStore, trustListFromFragment, toBase64, fromBase64 } from './trust.js';
 import { classify, present, clockJump } from './verdict.js';
+import { Sync, grantFromFragment } from './sync.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'cw.verify.settings';
@@ -19,6 +20,12 @@ let lang = pickLanguage(settings.lang, navigator.languages || [navigator.languag
 
 let provisioning = null;
 let log = null;
+let sync = null;
+const GRANT_KEY = 'cw.verify.grant';
+/** From config.json: the one store origin grants may write to, and how long uploaded records stay. */
+const deployment = { storeOrigin: null, retentionDays: null };
+/** The upload grant in use: the opened grant, and why it could not be saved (if so). */
+const upload = { grant: null, saveError: null };
 let worker = null;
 let nextJob = 1;
 const jobs = new Map();
@@ -49,6 +56,7 @@ function applyLanguage() {
   document.title = t(lang, 'title');
   $('lang').value = lang;
   renderTrust();
+  renderGrant();
   refreshLog();
   if (!camera.running) setScanState(t(lang, readerState === 'failed' ? 'readerFailed' : 'cameraOff'));
   renderOffline();
@@ -91,6 +99,12 @@ async function provision() {
     history.replaceState(null, '', location.pathname + location.search);
     await offerTrustList(new TextEncoder().encode(fragment));
   }
+  restoreGrant();
+  const grantText = grantFromFragment(location.hash);
+  if (grantText) {
+    history.replaceState(null, '', location.pathname + location.search);
+    offerGrant(new TextEncoder().encode(grantText));
+  }
 }
 
 /** The deployment's configuration and bundled list; `body[data-config]` says when done. */
@@ -100,6 +114,7 @@ async function refreshTrust() {
     config = JSON.parse(new TextDecoder().decode(await fetchBytes(configUrl())));
   } catch { /* offline without a cached copy: the pinned key still works */ }
   if (config) {
+    readDeployment(config);
     const pinned = provisioning.pin(config.rootPublicKey);
     if (pinned === 'changed' || pinned === 'invalid') {
       showConfigMessage('configChanged');
@@ -117,7 +132,166 @@ async function refreshTrust() {
     } catch { /* offline: keep what we have */ }
   }
   renderTrust();
+  if (config) recheckGrant();
   document.body.dataset.config = config ? 'loaded' : 'unavailable';
+}
+
+// ---------- upload grant ----------
+
+/** The store origin and retention of config.json; an unreadable origin names no store. */
+function readDeployment(config) {
+  let origin = null;
+  try { origin = config.storeOrigin ? new URL(config.storeOrigin).origin : null; } catch { origin = null; }
+  deployment.storeOrigin = origin && origin !== 'null' ? origin : null;
+  const days = Number(config.retentionDays);
+  deployment.retentionDays = config.retentionDays !== undefined && Number.isFinite(days) && days >= 0 ? days : 7;
+  if (sync) sync.retentionDays = deployment.retentionDays;
+  document.body.dataset.storeOrigin = deployment.storeOrigin ?? '';
+}
+
+const stationId = () => (upload.grant ? upload.grant.station : settings.station);
+
+/** A grant file's bytes as the core reads them: the text form without the line end a file may add. */
+function grantBytes(bytes) {
+  const head = new TextDecoder().decode(bytes.subarray(0, 5));
+  return head === 'CWG1:' ? new TextEncoder().encode(new TextDecoder().decode(bytes).trim()) : bytes;
+}
+
+/** Opens a grant with the pinned root and checks its store: `{grant}` or `{code, origin?, message?}`. */
+function openGrant(bytes, { needStore = true } = {}) {
+  if (!provisioning || !provisioning.root) return { code: 'no_root' };
+  let grant;
+  try {
+    grant = cw.openGrant(bytes, provisioning.root);
+  } catch (error) {
+    return { code: (error && error.code) || 'malformed', message: String(error && error.message ? error.message : error) };
+  }
+  if (!deployment.storeOrigin && !needStore) return { grant };
+  return storeCheck(grant) || { grant };
+}
+
+function grantRefusal(r) {
+  if (r.code === 'no_root') return t(lang, 'grantNoRoot');
+  if (r.code === 'no_store') return t(lang, 'grantNoStore');
+  if (r.code === 'other_store') return t(lang, 'grantOtherStore', r.origin, deployment.storeOrigin);
+  if (r.code === 'wrong_root') return t(lang, 'grantWrongRoot');
+  return t(lang, 'grantBad', r.message || r.code);
+}
+
+function useGrant(grant) {
+  upload.grant = grant;
+  if (sync) sync.setGrant(grant);
+  renderGrant();
+  refreshLog();
+}
+
+/** A grant from a file, a link or a QR code: used and kept if it opens for this store. */
+async function offerGrant(raw) {
+  const bytes = grantBytes(raw);
+  const r = openGrant(bytes);
+  const msg = $('grant-msg');
+  msg.dataset.code = r.grant ? 'accepted' : r.code;
+  if (!r.grant) {
+    msg.textContent = grantRefusal(r);
+    return r;
+  }
+  try {
+    localStorage.setItem(GRANT_KEY, toBase64(bytes));
+    upload.saveError = null;
+  } catch (error) {
+    upload.saveError = String(error && error.message ? error.message : error);
+  }
+  msg.textContent = t(lang, 'grantAccepted', r.grant.station);
+  useGrant(r.grant);
+  return r;
+}
+
+/** The kept grant; checked against the store again once config.json is read. */
+function restoreGrant() {
+  let saved = null;
+  try { saved = localStorage.getItem(GRANT_KEY); } catch { /* storage blocked: none kept */ }
+  if (!saved) return;
+  let bytes;
+  try { bytes = fromBase64(saved); } catch { return; }
+  // Before the configuration is read (offline, nothing cached) the grant
+  // checked when it was taken is used; the CSP still allows one store only.
+  const r = openGrant(bytes, { needStore: false });
+  if (r.grant) useGrant(r.grant);
+  else {
+    $('grant-msg').dataset.code = r.code;
+    $('grant-msg').textContent = grantRefusal(r);
+  }
+}
+
+/** The configuration was read: a held grant for another store (or none named) stops. */
+function recheckGrant() {
+  if (!upload.grant) return;
+  const refusal = storeCheck(upload.grant);
+  if (!refusal) return;
+  $('grant-msg').dataset.code = refusal.code;
+  $('grant-msg').textContent = grantRefusal(refusal);
+  useGrant(null);
+}
+
+/** Null when the grant writes to the deployment's store, else why not. */
+function storeCheck(grant) {
+  if (!deployment.storeOrigin) return { code: 'no_store' };
+  let origin = null;
+  try { origin = new URL(grant.endpoint).origin; } catch { /* refused below */ }
+  return origin === deployment.storeOrigin ? null : { code: 'other_store', origin: origin ?? grant.endpoint };
+}
+
+const grantExpired = () => Boolean(upload.grant) && nowMs() >= upload.grant.expiresAt * 1000;
+
+function renderGrant() {
+  const info = $('grant-info');
+  const station = $('set-station');
+  const g = upload.grant;
+  if (!g) {
+    info.textContent = t(lang, 'grantNone');
+    info.dataset.state = 'none';
+    delete info.dataset.station;
+    station.disabled = false;
+    station.value = settings.station;
+    return;
+  }
+  const until = new Date(g.expiresAt * 1000).toLocaleString(lang);
+  const expired = grantExpired();
+  let text = expired ? t(lang, 'grantExpired', g.station, until) : t(lang, 'grantInfo', g.station, g.endpoint, until);
+  if (upload.saveError) text += ` ${t(lang, 'grantNotSaved', upload.saveError)}`;
+  info.textContent = text;
+  info.dataset.state = expired ? 'expired' : 'valid';
+  info.dataset.station = g.station;
+  info.dataset.expiresAt = String(g.expiresAt * 1000);
+  // Registrations name the grant's station.
+  station.disabled = true;
+  station.value = g.station;
+}
+
+/** The upload state for the staff; `waiting`: records no acknowledgement covers. */
+function renderSync(waiting) {
+  const el = $('sync-state');
+  const s = sync ? sync.status : { phase: 'none' };
+  let phase = s.phase;
+  if (!upload.grant) phase = 'none';
+  else if (grantExpired()) phase = 'expired';
+  const time = (ms) => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  let text;
+  if (phase === 'none') text = t(lang, 'syncNoGrant', waiting);
+  else if (phase === 'expired') text = t(lang, 'syncExpired', waiting);
+  else if (phase === 'offline') text = t(lang, 'syncOffline', waiting);
+  else if (phase === 'unreachable') text = t(lang, 'syncUnreachable', waiting, time(s.retryAt));
+  else if (phase === 'refused') text = t(lang, 'syncRefused', s.httpStatus, waiting, time(s.retryAt));
+  else if (phase === 'too_large') text = t(lang, 'syncTooLarge', waiting);
+  else if (phase === 'uploading') text = t(lang, 'syncUploading', waiting);
+  else if (waiting) text = s.lastUpload ? t(lang, 'syncWaiting', waiting, time(s.lastUpload)) : t(lang, 'syncWaitingNever', waiting);
+  else text = s.lastUpload ? t(lang, 'syncDone', time(s.lastUpload)) : t(lang, 'syncNothing');
+  el.textContent = text;
+  el.dataset.state = phase;
+  el.dataset.waiting = String(waiting);
+  el.dataset.retryAt = s.retryAt ? String(s.retryAt) : '';
+  el.dataset.lastUpload = s.lastUpload ? String(s.lastUpload) : '';
+  el.dataset.lastKey = s.lastKey ?? '';
 }
 
 async function offerTrustList(bytes) {
@@ -412,8 +586,9 @@ async function handleText(raw, source) {
       return;
     }
     if (source === 'camera' && raw === view.lastText && nowMs() - view.lastDismissed < SAME_CODE_PAUSE_MS) return;
-    if (input.kind === 'trustList') {
-      await offerTrustList(new TextEncoder().encode(input.text));
+    if (input.kind === 'trustList' || input.kind === 'grant') {
+      const bytes = new TextEncoder().encode(input.text);
+      await (input.kind === 'grant' ? offerGrant(bytes) : offerTrustList(bytes));
       view.lastText = raw;
       view.lastDismissed = nowMs();
       return;
@@ -437,11 +612,12 @@ async function decide(input, raw) {
   let record;
   try {
     // Committed before anything is shown: a crash after this loses nothing.
-    record = await log.record(verdict, { mode: settings.mode, nowMs: now, station: settings.station });
+    record = await log.record(verdict, { mode: settings.mode, nowMs: now, station: stationId() });
   } catch (error) {
     showStopped(error);
     return;
   }
+  if (sync) sync.recorded(); // sets a timer: nothing on the scan path waits for the upload
   showVerdict(input.text || raw, verdict, present(lang, verdict, extra), record);
   refreshLog();
 }
@@ -506,6 +682,7 @@ async function linkTube(raw) {
     return;
   }
   view.shown.awaitingTube = false;
+  if (sync) sync.recorded();
   msg.textContent = t(lang, 'tubeSaved', tube);
   msg.dataset.code = 'linked';
   msg.dataset.tube = tube;
@@ -578,6 +755,8 @@ async function refreshLog() {
     $('log-summary').textContent = t(lang, 'logSummary', s.total, s.unexported, s.hourPass, s.hourCheck, s.hourRefused);
     $('log-summary').dataset.total = s.total;
     $('log-summary').dataset.acknowledged = s.acknowledged;
+    renderGrant();
+    renderSync(s.unexported);
     renderLogQuestions();
     await renderTubeFix();
   } catch { /* shown again on the next change */ }
@@ -716,7 +895,8 @@ async function correctTube() {
   const msg = $('tube-fix-msg');
   if (!id) return;
   try {
-    const r = await log.correctTube(id, $('tube-fix-input').value, { nowMs: nowMs(), station: settings.station });
+    const r = await log.correctTube(id, $('tube-fix-input').value, { nowMs: nowMs(), station: stationId() });
+    if (sync) sync.recorded();
     msg.textContent = t(lang, 'tubeFixed', r.tube, r.previousTube ?? t(lang, 'tubeFixNone'));
     msg.dataset.code = 'corrected';
     msg.dataset.tube = r.tube;
@@ -777,11 +957,19 @@ async function main() {
     e.target.value = '';
     if (f) offerTrustList(new Uint8Array(await f.arrayBuffer()));
   });
+  $('grant-file').addEventListener('change', async (e) => {
+    const f = e.target.files[0];
+    e.target.value = '';
+    if (f) offerGrant(new Uint8Array(await f.arrayBuffer()));
+  });
   window.addEventListener('hashchange', () => {
     const fragment = trustListFromFragment(location.hash);
     if (fragment) { history.replaceState(null, '', location.pathname); offerTrustList(new TextEncoder().encode(fragment)); }
+    const grantText = grantFromFragment(location.hash);
+    if (grantText) { history.replaceState(null, '', location.pathname); offerGrant(new TextEncoder().encode(grantText)); }
   });
   window.addEventListener('online', () => {
+    if (sync) sync.wentOnline();
     if (readerState === 'failed') startWorker();
     if ('serviceWorker' in navigator) registerServiceWorker().then(checkOffline);
   });
@@ -806,10 +994,17 @@ async function main() {
   await init();
   startWorker();
   log = new CheckpointLog(idbBackend(indexedDB));
+  sync = new Sync(log, {
+    online: () => navigator.onLine,
+    locks: navigator.locks || null,
+    retentionDays: null, // none deleted before config.json says how long
+    onChange: () => refreshLog(),
+  });
   loadTubePattern();
   await provision();
+  sync.start();
   await refreshLog();
-  setInterval(renderTrust, 60_000);
+  setInterval(() => { renderTrust(); renderGrant(); }, 60_000);
   document.body.dataset.ready = 'true';
 }
 
