@@ -199,6 +199,17 @@ impl<'a> BitImage<'a> {
         }
     }
 
+    /// How far the pixel at (x, y) is below its threshold (positive: dark);
+    /// outside the image, a light pixel.
+    pub fn darkness(&self, x: i32, y: i32) -> i32 {
+        if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
+            return -64;
+        }
+        let (x, y) = (x as usize, y as usize);
+        i32::from(self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)])
+            - i32::from(self.luma[y * self.width + x] ^ self.flip)
+    }
+
     /// Whether the pixel at (x, y) is dark; outside the image is light.
     #[inline]
     pub fn get(&self, x: i32, y: i32) -> bool {

@@ -549,3 +549,40 @@ pub fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
     }
     Grid { size, modules }
 }
+
+/// The grid of `sample` with each module's darkness sharpened against its
+/// four neighbours': under blur of about half a module, a module takes on
+/// much of its neighbours' colour, and subtracting a share of theirs undoes
+/// part of that.
+pub fn sample_sharpened(img: &BitImage, h: &Homography, size: usize) -> Grid {
+    let mut d = vec![0i32; size * size];
+    for y in 0..size {
+        for x in 0..size {
+            let p = h.map(x as f32 + 0.5, y as f32 + 0.5);
+            if p.x.is_finite() && p.y.is_finite() {
+                d[y * size + x] = img.darkness(p.x.floor() as i32, p.y.floor() as i32);
+            }
+        }
+    }
+    let at = |x: usize, y: usize, dx: isize, dy: isize| {
+        let (xx, yy) = (x as isize + dx, y as isize + dy);
+        if xx < 0 || yy < 0 || xx >= size as isize || yy >= size as isize {
+            d[y * size + x]
+        } else {
+            d[yy as usize * size + xx as usize]
+        }
+    };
+    let mut modules = vec![false; size * size];
+    for y in 0..size {
+        for x in 0..size {
+            let around = at(x, y, 1, 0) + at(x, y, -1, 0) + at(x, y, 0, 1) + at(x, y, 0, -1);
+            // 16 × (d + SHARPEN / 4 × (d − around / 4)).
+            modules[y * size + x] = 4 * d[y * size + x] * (4 + SHARPEN) - SHARPEN * around >= 0;
+        }
+    }
+    Grid { size, modules }
+}
+
+/// Sharpening weight in quarters: a module's darkness plus SHARPEN / 4 of
+/// how much darker it is than its neighbours' mean.
+const SHARPEN: i32 = 6;

@@ -270,7 +270,15 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
                         sizes.claim(s);
                         break 'maps;
                     }
-                    Err(decode::GridError::Bad) => format_read = true,
+                    Err(decode::GridError::Bad) => {
+                        format_read = true;
+                        // The format is legible but the data is not: try
+                        // again with blur partly undone.
+                        let s = grid::sample_sharpened(bits, h, size);
+                        if let Ok(text) = decode::decode_grid(&s, &layout) {
+                            return Some(text);
+                        }
+                    }
                     Err(decode::GridError::Format) => {}
                 }
             }

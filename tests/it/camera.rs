@@ -918,4 +918,20 @@ mod tests {
             );
         }
     }
+
+    /// Blur of 0.43–0.44 module pitch: read with each module sharpened
+    /// against its neighbours.
+    #[test]
+    fn blurred_frames_are_read() {
+        for i in [100u64, 213, 253] {
+            let s = shot(&TUNING, i, 640, 480);
+            assert!(s.labels.contains(&super::BLUR));
+            assert_eq!(
+                decode_luma(s.width, s.height, &s.luma()),
+                Ok(vec![s.text.clone()]),
+                "frame {i}: {}",
+                s.description
+            );
+        }
+    }
 }
