@@ -166,6 +166,12 @@ test('sync: a grant by link, by pasted text or by photo is taken; another root\'
     await page.goto(`${site.url}/verify/#${encodeURIComponent(grant('SH-LINK').text)}`);
     await page.waitForSelector('#grant-info[data-station=SH-LINK]');
     assert.equal(await page.evaluate(() => location.hash), '');
+    // A link opened on a device that has the root already: the grant waits for config.json.
+    const opened = await context.newPage();
+    await opened.goto(`${site.url}/verify/#${encodeURIComponent(grant('SH-LINK2').text)}`);
+    await opened.waitForSelector('#grant-msg[data-code]');
+    assert.equal(await opened.getAttribute('#grant-msg', 'data-code'), 'accepted');
+    await opened.close();
     // Pasted text, as a scanned QR gives it.
     await page.fill('#paste', grant('SH-PASTE').text);
     await page.click('#check-btn');

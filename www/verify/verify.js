@@ -26,6 +26,8 @@ const GRANT_KEY = 'cw.verify.grant';
 const deployment = { storeOrigin: null, retentionDays: null };
 /** The upload grant in use: the opened grant, and why it could not be saved (if so). */
 const upload = { grant: null, saveError: null };
+/** Resolves once config.json was read or found unavailable (`refreshTrust`). */
+let configRead = Promise.resolve();
 let worker = null;
 let nextJob = 1;
 const jobs = new Map();
@@ -93,6 +95,7 @@ async function provision() {
   await provisioning.restore();
   renderTrust();
   const network = refreshTrust();
+  configRead = network;
   if (!provisioning.root) await network;
   const fragment = trustListFromFragment(location.hash);
   if (fragment) {
@@ -188,6 +191,8 @@ function useGrant(grant) {
 /** A grant from a file, a link or a QR code: used and kept if it opens for this store. */
 async function offerGrant(raw) {
   const bytes = grantBytes(raw);
+  // The store it must name is in config.json, which may still be on its way.
+  if (!deployment.storeOrigin) await configRead;
   const r = openGrant(bytes);
   const msg = $('grant-msg');
   msg.dataset.code = r.grant ? 'accepted' : r.code;
