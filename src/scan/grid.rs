@@ -350,13 +350,19 @@ fn search_alignment(
             i.abs().max(j.abs()) != 1,
         );
     }
-    let score = |cx: f32, cy: f32| {
-        pattern
-            .iter()
-            .filter(|&&(ox, oy, want)| {
-                img.get((cx + ox).floor() as i32, (cy + oy).floor() as i32) == want
-            })
-            .count()
+    // Matches among the 25, or fewer than `need` once that is certain
+    // (most places are given up after a few samples).
+    let score = |cx: f32, cy: f32, need: usize| {
+        let mut misses = 0;
+        for &(ox, oy, want) in &pattern {
+            if img.get((cx + ox).floor() as i32, (cy + oy).floor() as i32) != want {
+                misses += 1;
+                if misses > pattern.len() - need {
+                    break;
+                }
+            }
+        }
+        pattern.len() - misses
     };
     // Coarse (a third of a module) over the whole reach, then fine (a ninth of a
     // module) around the best coarse point; ties go to the nearer point. Rings
@@ -372,7 +378,7 @@ fn search_alignment(
                 let across = if dy.abs() == ring { 1 } else { 2 * ring.max(1) };
                 for dx in (-ring..=ring).step_by(across as usize) {
                     let (cx, cy) = (cx0 + dx as f32 * step, cy0 + dy as f32 * step);
-                    let s = score(cx, cy);
+                    let s = score(cx, cy, best.0);
                     let d = dx * dx + dy * dy;
                     if s > best.0 || (s == best.0 && d < best.1) {
                         best = (s, d, cx, cy);
@@ -537,33 +543,48 @@ const JITTER: [(f32, f32); 9] = [
     (-1.0, 1.0),
 ];
 
-pub fn sample(img: &BitImage, h: &Homography, size: usize) -> Grid {
-    let mut modules = vec![false; size * size];
-    for y in 0..size {
-        for x in 0..size {
-            let p = h.map(x as f32 + 0.5, y as f32 + 0.5);
-            if p.x.is_finite() && p.y.is_finite() {
-                modules[y * size + x] = img.get(p.x.floor() as i32, p.y.floor() as i32);
-            }
-        }
-    }
-    Grid { size, modules }
-}
-
-/// The grid of `sample` with each module's darkness sharpened against its
-/// four neighbours': under blur of about half a module, a module takes on
-/// much of its neighbours' colour, and subtracting a share of theirs undoes
-/// part of that.
-pub fn sample_sharpened(img: &BitImage, h: &Homography, size: usize) -> Grid {
+/// How far below its threshold (positive: dark) the pixel at each module's
+/// centre is, row by row.
+pub fn darkness(img: &BitImage, h: &Homography, size: usize) -> Vec<i32> {
+    let m = &h.0;
     let mut d = vec![0i32; size * size];
     for y in 0..size {
+        // Numerators and denominator are linear along a row: stepped, not
+        // recomputed.
+        let (fy, fx) = (y as f64 + 0.5, 0.5);
+        let (mut nx, mut ny, mut den) = (
+            m[0] * fx + m[1] * fy + m[2],
+            m[3] * fx + m[4] * fy + m[5],
+            m[6] * fx + m[7] * fy + 1.0,
+        );
         for x in 0..size {
-            let p = h.map(x as f32 + 0.5, y as f32 + 0.5);
-            if p.x.is_finite() && p.y.is_finite() {
-                d[y * size + x] = img.darkness(p.x.floor() as i32, p.y.floor() as i32);
-            }
+            let (px, py) = (nx / den, ny / den);
+            d[y * size + x] = if px.is_finite() && py.is_finite() {
+                img.darkness(px.floor() as i32, py.floor() as i32)
+            } else {
+                -1
+            };
+            nx += m[0];
+            ny += m[3];
+            den += m[6];
         }
     }
+    d
+}
+
+/// The grid of modules whose centres are dark.
+pub fn sample(d: &[i32], size: usize) -> Grid {
+    Grid {
+        size,
+        modules: d.iter().map(|&v| v >= 0).collect(),
+    }
+}
+
+/// The grid with each module's darkness sharpened against its four
+/// neighbours': under blur of about half a module, a module takes on much
+/// of its neighbours' colour, and subtracting a share of theirs undoes part
+/// of that.
+pub fn sample_sharpened(d: &[i32], size: usize) -> Grid {
     let at = |x: usize, y: usize, dx: isize, dy: isize| {
         let (xx, yy) = (x as isize + dx, y as isize + dy);
         if xx < 0 || yy < 0 || xx >= size as isize || yy >= size as isize {

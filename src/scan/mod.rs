@@ -257,11 +257,12 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
             if i > guesses && !format_read {
                 break;
             }
-            let g = grid::sample(bits, h, size);
+            let d = grid::darkness(bits, h, size);
+            let g = grid::sample(&d, size);
             // The mirror image (a code seen from behind, or a mirrored
             // preview) only for the first, likeliest grid.
             let mirrored = (i == 0).then(|| g.transposed());
-            for g in std::iter::once(g).chain(mirrored) {
+            for (k, g) in std::iter::once(g).chain(mirrored).enumerate() {
                 match decode::decode_grid(&g, &layout) {
                     Ok(text) => return Some(text),
                     // The version information says the size is wrong: no
@@ -274,7 +275,8 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
                         format_read = true;
                         // The format is legible but the data is not: try
                         // again with blur partly undone.
-                        let s = grid::sample_sharpened(bits, h, size);
+                        let s = grid::sample_sharpened(&d, size);
+                        let s = if k == 0 { s } else { s.transposed() };
                         if let Ok(text) = decode::decode_grid(&s, &layout) {
                             return Some(text);
                         }
