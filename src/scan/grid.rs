@@ -182,7 +182,8 @@ fn finder_edges(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> [f32; 2] {
     for (k, sign) in [1.0f32, -1.0].into_iter().enumerate() {
         // dark (centre) → light → dark (ring) → light: stop there.
         // A change of colour counts only if the next pixel agrees, so a
-        // single noisy pixel does not end a stripe.
+        // single noisy pixel does not end a stripe; except at about a
+        // pixel a module, where a stripe is one pixel wide.
         let dark_at = |i: i32| {
             let t = i as f32 * sign;
             img.get((f.x + ux * t).floor() as i32, (f.y + uy * t).floor() as i32)
@@ -192,10 +193,11 @@ fn finder_edges(img: &BitImage, f: &Finder, ux: f32, uy: f32) -> [f32; 2] {
         for i in 0..limit {
             let dark = dark_at(i);
             let want_change = matches!((state, dark), (0, false) | (1, true) | (2, false));
-            if want_change && dark_at(i + 1) == dark {
+            if want_change && (f.module < 1.5 || dark_at(i + 1) == dark) {
                 state += 1;
                 if state == 3 {
-                    end = i as f32;
+                    // The edge lies between this pixel and the one before.
+                    end = i as f32 - 0.5;
                     break;
                 }
             }

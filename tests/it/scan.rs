@@ -202,3 +202,36 @@ mod properties {
         );
     }
 }
+
+#[test]
+fn reads_a_version_40_screenshot_at_one_pixel_a_module_without_quiet_zone() {
+    // A tightly cropped screenshot: 177 × 177 pixels, one a module, the
+    // finders touching the image's edges; read at each quarter turn.
+    let text: String = (0..2900)
+        .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::L).unwrap();
+    assert_eq!(code.version(), qrcode::Version::Normal(40));
+    let n = code.width();
+    let mut luma: Vec<u8> = code
+        .to_colors()
+        .iter()
+        .map(|&c| if c == qrcode::Color::Dark { 0 } else { 255 })
+        .collect();
+    for turn in 0..4 {
+        assert_eq!(
+            decode_luma(n, n, &luma).unwrap(),
+            [text.as_str()],
+            "{} degrees",
+            90 * turn
+        );
+        let mut turned = vec![0; n * n];
+        for y in 0..n {
+            for x in 0..n {
+                turned[x * n + (n - 1 - y)] = luma[y * n + x];
+            }
+        }
+        luma = turned;
+    }
+}
