@@ -453,10 +453,10 @@ fn refined(img: &BitImage, c: &Corners, size: usize, h: &Homography) -> Option<H
 }
 
 /// The module-to-pixel maps to try for these corners and size, likeliest
-/// first: with the alignment pattern if one is found, and the affine estimate
-/// with nearby guesses of its fourth corner.
-/// Also returns the index of the first fourth-corner guess.
-pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize) {
+/// first: through every alignment pattern (larger codes), with the
+/// bottom-right one if it is found, from the finders' edges, and the
+/// parallelogram the finders span.
+pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
     let s = size as f32;
     let src_base = [
         Pt { x: 3.5, y: 3.5 },
@@ -465,7 +465,6 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize
     ];
     let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
     let mut out = Vec::new();
-    let mut aligned = false;
     let persp = perspective(img, c, size);
     if size > 21 {
         // Searched where the perspective map puts it, else (or if that map
@@ -486,7 +485,6 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize
             ];
             if let Some(h) = Homography::from_points(src, [tl, tr, bl, a]) {
                 out.push(h);
-                aligned = true;
             }
         }
     }
@@ -503,11 +501,9 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize
             }
         }
     }
-    let guesses = out.len();
-    // Without an alignment pattern the fourth corner is a guess (the
-    // parallelogram's); under perspective it is off, so nearby guesses are
-    // tried too (Reed–Solomon tells the right one).
-    let ms = (c.tl.module + c.tr.module + c.bl.module) / 3.0;
+    // Last the parallelogram's fourth corner: a guess, off under perspective.
+    // (Guesses around it read nothing more on either camera model once the
+    // alignment patterns and the finders' edges are used, and cost time.)
     let src = [
         src_base[0],
         src_base[1],
@@ -517,33 +513,15 @@ pub fn maps(img: &BitImage, c: &Corners, size: usize) -> (Vec<Homography>, usize
             y: s - 3.5,
         },
     ];
-    for (dx, dy) in JITTER
-        .into_iter()
-        .take(if aligned { 1 } else { JITTER.len() })
-    {
-        let br = Pt {
-            x: tr.x + bl.x - tl.x + dx * ms,
-            y: tr.y + bl.y - tl.y + dy * ms,
-        };
-        if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
-            out.push(h);
-        }
+    let br = Pt {
+        x: tr.x + bl.x - tl.x,
+        y: tr.y + bl.y - tl.y,
+    };
+    if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
+        out.push(h);
     }
-    (out, guesses)
+    out
 }
-
-/// Offsets (in modules) of the guessed fourth corner, nearest first.
-const JITTER: [(f32, f32); 9] = [
-    (0.0, 0.0),
-    (1.0, 0.0),
-    (-1.0, 0.0),
-    (0.0, 1.0),
-    (0.0, -1.0),
-    (1.0, 1.0),
-    (-1.0, -1.0),
-    (1.0, -1.0),
-    (-1.0, 1.0),
-];
 
 /// How far below its threshold (positive: dark) the pixel at each module's
 /// centre is, row by row.

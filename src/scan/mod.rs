@@ -249,14 +249,8 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
     let mut sizes = SizeQueue::new(grid::sizes(bits, c));
     while let Some(size) = sizes.next() {
         let layout = decode::Layout::new(size)?;
-        let mut format_read = false;
-        let (maps, guesses) = grid::maps(bits, c, size);
+        let maps = grid::maps(bits, c, size);
         'maps: for (i, h) in maps.iter().enumerate() {
-            // Past the first guess of the fourth corner only if some map read
-            // the format information: guesses cannot help a grid that is not a code.
-            if i > guesses && !format_read {
-                break;
-            }
             let d = grid::darkness(bits, h, size);
             let g = grid::sample(&d, size);
             // The mirror image (a code seen from behind, or a mirrored
@@ -272,7 +266,6 @@ fn read_at(bits: &binarize::BitImage, c: &grid::Corners) -> Option<String> {
                         break 'maps;
                     }
                     Err(decode::GridError::Bad) => {
-                        format_read = true;
                         // The format is legible but the data is not: try
                         // again with blur partly undone.
                         let s = grid::sample_sharpened(&d, size);
