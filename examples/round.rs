@@ -11,6 +11,8 @@
 // Native only: on wasm32 this target compiles to nothing.
 #![cfg_attr(target_arch = "wasm32", no_main)]
 #![cfg(not(target_arch = "wasm32"))]
+// A benchmark tool: a failure should stop it loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, Write};

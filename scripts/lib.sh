@@ -191,7 +191,7 @@ build_wasm() {
 # and new files mixed), and the browser notices the change by itself.
 stamp_shell_version() {
     local digest
-    digest="$(cd "$ROOT/www" && find wallet verify pkg/core pkg/reader -type f -print0 |
+    digest="$(cd "$ROOT/www" && find wallet verify shared pkg/core pkg/reader -type f -print0 |
         LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
     printf '%s\n' \
         '// Written by scripts/lib.sh (stamp_shell_version): a digest of the pages and' \

@@ -85,7 +85,8 @@ fn keys_are_allowed_only_under_the_prefix() {
 
 #[test]
 fn every_limit_of_the_format_is_refused_before_signing() {
-    let bad: Vec<(&str, Box<dyn Fn(&mut UploadGrant)>)> = vec![
+    type Edit = Box<dyn Fn(&mut UploadGrant)>;
+    let bad: Vec<(&str, Edit)> = vec![
         (
             "station with a slash",
             Box::new(|g| g.station = "a/b".into()),
