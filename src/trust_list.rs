@@ -231,11 +231,6 @@ impl TrustList {
         }
     }
 
-    /// The id of the root key that signed this list, once opened.
-    pub fn root(&self) -> Option<KeyId> {
-        self.root
-    }
-
     /// The entry of the issuer key with this id.
     pub fn issuer(&self, kid: &KeyId) -> Option<&IssuerEntry> {
         self.issuers.iter().find(|e| e.key_id() == *kid)

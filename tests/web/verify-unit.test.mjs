@@ -12,7 +12,8 @@ import { ROOT, makeIssuer, memoryStorage, cw, DAY } from './harness.mjs';
 import { loadCore, sameSequencePair } from './verify-util.mjs';
 
 const { present, clockJump } = await import(join(ROOT, 'www/verify/verdict.js'));
-const { Provisioning, KEYS, toBase64 } = await import(join(ROOT, 'www/verify/trust.js'));
+const { Provisioning, KEYS } = await import(join(ROOT, 'www/verify/trust.js'));
+const { toBase64 } = await import(join(ROOT, 'www/shared/base64.js'));
 const { t, duration, LANGUAGES } = await import(join(ROOT, 'www/verify/i18n.js'));
 
 const LANGS = Object.keys(LANGUAGES);

@@ -11,6 +11,8 @@ const VERSION = `cw-verify-${self.SHELL_VERSION}`;
 const SHELL = [
   './', 'index.html', 'verify.js', 'i18n.js', 'log.js', 'trust.js', 'verdict.js', 'sync.js', 'worker.js',
   '../shared/backoff.js',
+  '../shared/base64.js',
+  '../shared/idb-value.js',
   'verify.css', 'manifest.webmanifest', 'icon.svg',
   '../pkg/reader/codewallet.js', '../pkg/reader/codewallet_bg.wasm',
 ];

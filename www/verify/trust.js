@@ -5,20 +5,10 @@
 // core says it may replace the one held (TrustList.checkSuccessor: a higher
 // sequence; the identical list is a no-op).
 
+import { fromBase64 } from '../shared/base64.js';
+import { idbValue } from '../shared/idb-value.js';
+
 export const KEYS = { root: 'cw.verify.rootKey', list: 'cw.verify.trustList' };
-
-export function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromBase64(text) {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /** The `CWL1:` text inside a link fragment (`#CWL1:…`, percent-encoded or not), or null. */
 export function trustListFromFragment(hash) {
@@ -33,41 +23,13 @@ export function trustListFromFragment(hash) {
  * `put(bytes)` once the write is durable; both reject with the storage error.
  */
 export function idbListStore(indexedDB, name = 'cw-verify-trust') {
-  let opened = null;
-  const open = () => {
-    opened ??= new Promise((ok, fail) => {
-      const req = indexedDB.open(name, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore('lists');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-      req.onblocked = () => fail(new Error('trust-list database is blocked by another tab'));
-    });
-    opened.catch(() => { opened = null; }); // tried again next time
-    return opened;
-  };
-  const run = async (mode, action) => {
-    const db = await open();
-    return new Promise((ok, fail) => {
-      const tx = db.transaction('lists', mode, { durability: 'strict' });
-      let result;
-      tx.oncomplete = () => ok(result);
-      tx.onerror = () => fail(tx.error);
-      tx.onabort = () => fail(tx.error || new Error('trust-list write aborted'));
-      try {
-        const req = action(tx.objectStore('lists'));
-        req.onsuccess = () => { result = req.result; };
-      } catch (error) {
-        fail(error);
-        try { tx.abort(); } catch { /* already finished */ }
-      }
-    });
-  };
+  const store = idbValue(indexedDB, name, 'lists');
   return {
     get: async () => {
-      const value = await run('readonly', (s) => s.get('current'));
+      const value = await store.get();
       return value instanceof Uint8Array ? value : null;
     },
-    put: (bytes) => run('readwrite', (s) => s.put(new Uint8Array(bytes), 'current')),
+    put: (bytes) => store.put(new Uint8Array(bytes)),
   };
 }
 

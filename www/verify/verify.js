@@ -4,7 +4,8 @@
 import init, * as cw from '../pkg/reader/codewallet.js';
 import { t, pickLanguage, duration } from './i18n.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
-import { Provisioning, idbListStore, trustListFromFragment, toBase64, fromBase64 } from './trust.js';
+import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
+import { toBase64, fromBase64 } from '../shared/base64.js';
 import { classify, present, clockJump } from './verdict.js';
 import { Sync, grantFromFragment } from './sync.js';
 

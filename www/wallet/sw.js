@@ -16,6 +16,8 @@ const SHELL = [
   'wallet.js',
   'i18n.js',
   '../shared/backoff.js',
+  '../shared/base64.js',
+  '../shared/idb-value.js',
   'trust-store.js',
   'wallet.css',
   'manifest.webmanifest',

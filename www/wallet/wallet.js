@@ -91,14 +91,6 @@ const nowSecs = () => Date.now() / 1000;
 
 // ---- trust list ----------------------------------------------------------
 
-/** Decodes the base64 of a list kept by an earlier version. */
-function fromBase64(text) {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /** The root key pinned on first provisioning (64 hex digits), or null. */
 function pinnedRoot() {
   const r = readJson(KEY.root);
@@ -124,7 +116,7 @@ function useTrust(list) {
 async function restoreTrust(saved) {
   let record = saved;
   if (!record) {
-    record = legacyTrust(storage, fromBase64);
+    record = legacyTrust(storage);
     if (record) {
       try {
         await saveTrust(record);
