@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,16 @@ const readObject = (key) => s3(`/${key}`).trim().split('\n').map((l) => JSON.par
 
 /** Stops Garage, and starts it again on the same ports and data. */
 function storeDown() { execFileSync(GARAGE, ['stop', garageDir]); }
+/** Kills Garage at once (SIGKILL: no shutdown of its own) and waits until its port is closed. */
+async function storeKilled() {
+  process.kill(Number(readFileSync(join(garageDir, 'garage.pid'), 'utf8')), 'SIGKILL');
+  for (let i = 0; ; i++) {
+    const up = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${store.endpoint}/${store.bucket}`], { encoding: 'utf8' });
+    if (up.stdout === '000') return;
+    if (i > 200) throw new Error('garage did not die');
+    await new Promise((ok) => setTimeout(ok, 50)); // polling the store's own state
+  }
+}
 async function storeUp() {
   const logFd = openSync(join(garageDir, 'garage.log'), 'a');
   const child = spawn('garage', ['-c', join(garageDir, 'garage.toml'), 'server'], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, RUST_LOG: 'warn' } });
@@ -210,6 +221,48 @@ test('sync: with the store down, scanning goes on and records queue; back up, ea
     await waitUploaded(page);
     const d = minus(collect(), before);
     assert.deepEqual([d.records, d.registrations], [5, 5]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('sync: the store killed mid-upload loses and doubles nothing once it is back', async () => {
+  const { context, page } = await newPage(undefined, { clock: true });
+  try {
+    await page.fill('#paste', grant('SH-KILL').text);
+    await page.click('#check-btn');
+    await page.waitForSelector('#grant-info[data-station=SH-KILL]');
+    const before = collect();
+    // The first upload is passed on to the store by hand, and the store is
+    // killed when half of it has arrived: the page never gets an answer.
+    let halfSent;
+    const killed = new Promise((ok) => { halfSent = ok; });
+    await page.route(`${store.endpoint}/**`, async (route) => {
+      const request = route.request();
+      const body = request.postDataBuffer();
+      const out = httpRequest(request.url(), { method: 'POST', headers: await request.allHeaders() });
+      out.on('error', () => {}); // the store dies under it
+      await new Promise((ok) => out.write(body.subarray(0, body.length >> 1), ok));
+      await storeKilled();
+      out.destroy();
+      await route.abort('connectionreset');
+      halfSent(body.length >> 1);
+    }, { times: 1 });
+    for (let i = 0; i < 3; i++) await register(page);
+    assert.ok(await killed > 0);
+    await waitSync(page, 'unreachable');
+    // Scanning goes on with the store dead; every record waits.
+    for (let i = 0; i < 2; i++) await register(page);
+    await waitSync(page, 'unreachable', 5);
+    assert.equal(await page.$eval('#log-summary', (el) => el.dataset.acknowledged), '0');
+    await storeUp();
+    const state = await syncState(page);
+    const now = await page.evaluate(() => Date.now());
+    await page.clock.fastForward(Math.max(0, Number(state.retryAt) - now) + 1000);
+    await waitUploaded(page);
+    const d = minus(collect(), before);
+    assert.deepEqual([d.records, d.registrations], [5, 5]);
+    assert.equal(new Set(listKeys('registrations/SH-KILL/').flatMap(readObject).map((r) => r.id)).size, 5);
   } finally {
     await context.close();
   }
