@@ -49,7 +49,7 @@ bad_people_row. Exit code 1 when any was found.";
 /// Arguments of `codewallet collect`.
 #[derive(Args)]
 #[command(after_help = format!("{COLLECT_HELP}\n\n{CONFIG_HELP}"))]
-#[group(id = "source", required = true, args = ["store", "dir"])]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["store", "dir"]))]
 pub struct CollectArgs {
     /// Object store configuration (JSON, see below)
     #[arg(long, value_name = "FILE")]

@@ -29,7 +29,7 @@ in place once it verifies. Rows without `replaces` are skipped.";
 /// Arguments of `codewallet publish`.
 #[derive(Args)]
 #[command(after_help = format!("{PUBLISH_HELP}\n\n{CONFIG_HELP}"))]
-#[group(id = "target", required = true, args = ["store", "dir"])]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["store", "dir"]))]
 pub struct PublishArgs {
     /// Object store configuration (JSON, see below)
     #[arg(long, value_name = "FILE")]
@@ -40,7 +40,7 @@ pub struct PublishArgs {
     /// Credentials issued by issue-batch (JSON Lines)
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
-    /// Uploads at once [default: 16]
+    /// Uploads at once
     #[arg(long, default_value_t = 16, value_name = "N")]
     threads: usize,
 }
