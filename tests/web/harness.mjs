@@ -92,11 +92,12 @@ export function freePort() {
  * Serves a copy of www/ with the issuer's trust list and root key in
  * demo-data/ (as scripts/demo does), on a free port. `stop()` ends the server:
  * after it nothing answers, which is how the offline tests cut the network.
- * `storeOrigin`: the object store the pages may reach, written into
- * config.json and allowed in connect-src (both pages' meta CSP and the
- * server's header), as a deployment does.
+ * `storeOrigin`: the object store the pages may reach; `refreshUrl`: where
+ * wallets fetch refreshed credentials (`…/refresh/{id}.txt`). Both are
+ * written into config.json and their origins allowed in connect-src (both
+ * pages' meta CSP and the server's header), as a deployment does.
  */
-export async function servePages(issuer, { storeOrigin } = {}) {
+export async function servePages(issuer, { storeOrigin, refreshUrl } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cw-www-'));
   cpSync(join(ROOT, 'www'), dir, { recursive: true });
   const data = join(dir, 'demo-data');
@@ -104,15 +105,16 @@ export async function servePages(issuer, { storeOrigin } = {}) {
   cpSync(issuer.trustListPath, join(data, 'trust-list.cwl'));
   cpSync(`${issuer.trustListPath}.txt`, join(data, 'trust-list.txt'));
   const config = { rootPublicKey: issuer.rootHex, trustList: 'trust-list.cwl' };
-  const serveArgs = [];
-  if (storeOrigin) {
-    config.storeOrigin = storeOrigin;
+  if (storeOrigin) config.storeOrigin = storeOrigin;
+  if (refreshUrl) config.refreshUrl = refreshUrl;
+  const origins = [...new Set([storeOrigin, refreshUrl && new URL(refreshUrl).origin].filter(Boolean))];
+  const serveArgs = origins.flatMap((origin) => ['--connect-src', origin]);
+  if (origins.length) {
     for (const page of ['verify/index.html', 'wallet/index.html']) {
       const html = readFileSync(join(dir, page), 'utf8');
       if (!html.includes("connect-src 'self';")) throw new Error(`${page}: no connect-src 'self' in its CSP`);
-      writeFileSync(join(dir, page), html.replace("connect-src 'self';", `connect-src 'self' ${storeOrigin};`));
+      writeFileSync(join(dir, page), html.replace("connect-src 'self';", `connect-src 'self' ${origins.join(' ')};`));
     }
-    serveArgs.push('--connect-src', storeOrigin);
   }
   writeFileSync(join(data, 'config.json'), JSON.stringify(config));
   const port = await freePort();
@@ -154,6 +156,39 @@ export function launchBrowser({ fakeVideo, args = [] } = {}) {
       `--use-file-for-fake-video-capture=${fakeVideo}`);
   }
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: flags });
+}
+
+/**
+ * A single-node Garage object store (scripts/garage) with its data in `dir`:
+ * `{file, config, stop()}`, `file` being the store.json the CLI reads.
+ */
+export function startStore(dir) {
+  const script = join(ROOT, 'scripts/garage');
+  execFileSync(script, ['start', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const file = join(dir, 'store.json');
+  return {
+    dir, file, config: JSON.parse(readFileSync(file, 'utf8')),
+    stop: () => execFileSync(script, ['stop', dir], { stdio: 'inherit' }),
+  };
+}
+
+/**
+ * Ends what a test file started, in the order given, each whatever the others
+ * did: browsers closed, servers and stores stopped, issuers and folders
+ * (paths) removed. Unset entries are skipped.
+ */
+export async function release(...things) {
+  for (const thing of things) {
+    try {
+      if (!thing) continue;
+      if (typeof thing === 'string') rmSync(thing, { recursive: true, force: true });
+      else if (thing.close) await thing.close();
+      else if (thing.cleanup) await thing.cleanup();
+      else if (thing.stop) await thing.stop();
+    } catch (error) {
+      console.error('teardown:', error.message);
+    }
+  }
 }
 
 /** A `localStorage` stand-in over a Map (`values`), for the wasm modules in Node. */

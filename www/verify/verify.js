@@ -34,10 +34,12 @@ let nextJob = 1;
 const jobs = new Map();
 
 const view = {
-  shown: null, // {text, record, verdict, accepted}
+  shown: null, // {text, record, verdict, accepted, awaitingTube, tubeText}
   autoTimer: null,
-  lastText: null,
-  lastDismissed: 0,
+  // What the camera just handled (a person's code and their tube): still in
+  // view after the screen is dismissed, it is passed over for a moment.
+  paused: [],
+  pausedAt: 0,
 };
 const camera = { stream: null, track: null, running: false, lastFound: 0, started: 0, torch: false };
 
@@ -591,12 +593,12 @@ async function handleText(raw, source) {
       if (view.shown.awaitingTube && !(source === 'camera' && input.text === view.shown.text)) await linkTube(raw);
       return;
     }
-    if (source === 'camera' && raw === view.lastText && nowMs() - view.lastDismissed < SAME_CODE_PAUSE_MS) return;
+    if (source === 'camera' && (view.paused.includes(raw) || view.paused.includes(input.text)) && nowMs() - view.pausedAt < SAME_CODE_PAUSE_MS) return;
     if (input.kind === 'trustList' || input.kind === 'grant') {
       const bytes = new TextEncoder().encode(input.text);
       await (input.kind === 'grant' ? offerGrant(bytes) : offerTrustList(bytes));
-      view.lastText = raw;
-      view.lastDismissed = nowMs();
+      view.paused = [raw];
+      view.pausedAt = nowMs();
       return;
     }
     await decide(input, raw);
@@ -662,8 +664,8 @@ function showVerdict(text, verdict, p, record) {
 function dismiss() {
   clearTimeout(view.autoTimer);
   if (!view.shown) return;
-  view.lastText = view.shown.text;
-  view.lastDismissed = nowMs();
+  view.paused = [view.shown.text, view.shown.tubeText].filter(Boolean);
+  view.pausedAt = nowMs();
   view.shown = null;
   $('verdict').hidden = true;
   camera.lastFound = nowMs();
@@ -688,6 +690,7 @@ async function linkTube(raw) {
     return;
   }
   view.shown.awaitingTube = false;
+  view.shown.tubeText = raw;
   if (sync) sync.recorded();
   msg.textContent = t(lang, 'tubeSaved', tube);
   msg.dataset.code = 'linked';
