@@ -8,11 +8,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, CLI, cw } from './harness.mjs';
+import { ROOT, CLI, cw, startStore, release } from './harness.mjs';
 
 const STATIONS = 500;
 const RECORDS = 200;
@@ -27,25 +27,17 @@ const { Sync } = await import(join(ROOT, 'www/verify/sync.js'));
 const wasm = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
 wasm.initSync({ module: readFileSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm')) });
 
-let dir;
+const dir = mkdtempSync(join(tmpdir(), 'cw-load-'));
 let garage;
 
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cw-load-'));
-  garage = join(dir, 'garage');
-  execFileSync(join(ROOT, 'scripts/garage'), ['start', garage], { stdio: ['ignore', 'ignore', 'inherit'] });
-});
-
-after(() => {
-  if (garage) execFileSync(join(ROOT, 'scripts/garage'), ['stop', garage], { stdio: 'inherit' });
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+before(() => { garage = startStore(join(dir, 'garage')); });
+after(() => release(garage, dir));
 
 const hex = (n) => n.toString(16).padStart(16, '0');
 
 test(`${STATIONS} stations × ${RECORDS} registrations upload at once through a lossy network: none lost, none doubled`, async () => {
   const rootHex = cw('keygen', '--out', join(dir, 'root.key')).match(/^public ([0-9a-f]{64})$/m)[1];
-  const store = join(garage, 'store.json');
+  const store = garage.file;
   let attempts = 0;
   let dropped = 0;
   let stored = 0;
