@@ -69,7 +69,8 @@ test('a newer credential is fetched and replaces the old one in place; failures 
     const again = recordRequests(page);
     await page.goto(`${site.url}/wallet/`);
     await page.waitForSelector('#qr svg');
-    await page.waitForTimeout(1000);
+    // The new page's background refresh has run through every entry.
+    await page.waitForSelector('html[data-refreshed]');
     assert.deepEqual(again.filter((u) => u.includes('/demo-data/')), []);
   } finally {
     await context.close();
@@ -103,7 +104,7 @@ test('a busy server is waited out: Retry-After in seconds or as an HTTP date, wh
       // Reloading does not ask again.
       await page.reload();
       await page.waitForSelector('#qr svg');
-      await page.waitForTimeout(1000);
+      await page.waitForSelector('html[data-refreshed]');
       assert.equal(served, 1, `${label}: asked again after a reload`);
     } finally {
       await context.close();

@@ -60,9 +60,11 @@ test('a link opens into a shown code that still shows offline, and the QR reads 
     assert.ok(box.width >= 250 && box.x >= 0 && box.x + box.width <= 360, JSON.stringify(box));
     assert.equal(Math.round(box.width), Math.round(box.height));
 
-    // Airplane mode: no network, no server.
+    // Airplane mode: no network, no server. The page's clock is driven from
+    // here from now on, so that minutes of showing can pass at once.
     await context.setOffline(true);
     await site.stop();
+    await page.clock.install({ time: Date.now() });
     const requests = [];
     page.on('request', (r) => requests.push(r));
     await page.reload();
@@ -80,11 +82,14 @@ test('a link opens into a shown code that still shows offline, and the QR reads 
     const shot = await page.locator('#qr').screenshot();
     assert.deepEqual(readPng(shot), [text]);
 
-    // While it shows (the countdown ticking), nothing is requested at all.
+    // While it shows (the countdown ticking), nothing is requested at all:
+    // ten minutes of the page's timers run, and the countdown shows they did.
     const later = recordRequests(page);
     const before = await page.textContent('#countdown');
     await page.waitForFunction((b) => document.getElementById('countdown').textContent !== b, before);
-    await page.waitForTimeout(1500);
+    const ticked = await page.textContent('#countdown');
+    await page.clock.runFor('10:00');
+    await page.waitForFunction((b) => document.getElementById('countdown').textContent !== b, ticked);
     assert.deepEqual(later, []);
   } finally {
     await context.close();
@@ -99,11 +104,16 @@ test('online reloads show the code with no request once the trust list is fresh'
     const page = await context.newPage();
     await page.goto(linkFor(site.url, issuer.credentials.yellow));
     await page.waitForSelector('#offline[data-state="ready"]');
+    await page.waitForSelector('html[data-refreshed]');
+    const sinceReload = recordRequests(page);
     await page.reload();
     await page.waitForSelector('#qr svg');
     const requests = recordRequests(page);
-    await page.waitForTimeout(2000);
+    // The reloaded page's own refresh has run (and found nothing due) and its worker is ready.
+    await page.waitForSelector('html[data-refreshed]');
+    await page.waitForSelector('#offline[data-state="ready"]');
     assert.deepEqual(requests, []);
+    assert.deepEqual(sinceReload.filter((u) => u.includes('/demo-data/')), [], 'the fresh trust list is not fetched again');
     assert.equal(await page.getAttribute('#status', 'data-status'), 'yellow');
     assert.match(await page.textContent('#status'), /Yellow/);
 
