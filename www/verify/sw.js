@@ -13,6 +13,7 @@ const SHELL = [
   '../shared/backoff.js',
   '../shared/base64.js',
   '../shared/idb-value.js',
+  '../shared/storage.js',
   'verify.css', 'manifest.webmanifest', 'icon.svg',
   '../pkg/reader/codewallet.js', '../pkg/reader/codewallet_bg.wasm',
 ];

@@ -8,6 +8,7 @@ import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
 import { toBase64, fromBase64 } from '../shared/base64.js';
 import { classify, present, clockJump } from './verdict.js';
 import { Sync, grantFromFragment } from './sync.js';
+import { openStorage } from '../shared/storage.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'cw.verify.settings';
@@ -16,7 +17,9 @@ const HINT_AFTER_MS = 5000;
 const SAME_CODE_PAUSE_MS = 4000;
 
 const defaults = { lang: null, mode: 'tally', station: '', autoNext: 5, staleHours: 24, sound: true };
-const settings = { ...defaults, ...readJson(localStorage.getItem(SETTINGS_KEY)) };
+// Settings live in memory for the session when the browser refuses localStorage.
+const settingsStore = openStorage(SETTINGS_KEY);
+const settings = { ...defaults, ...settingsStore.readJson(SETTINGS_KEY) };
 let lang = pickLanguage(settings.lang, navigator.languages || [navigator.language]);
 
 let provisioning = null;
@@ -43,8 +46,7 @@ const view = {
 };
 const camera = { stream: null, track: null, running: false, lastFound: 0, started: 0, torch: false };
 
-function readJson(s) { try { return JSON.parse(s) || {}; } catch { return {}; } }
-function saveSettings() { localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings)); }
+function saveSettings() { settingsStore.writeJson(SETTINGS_KEY, settings); }
 const nowMs = () => Date.now();
 /** The staleness limit in hours; a saved value that is not a number counts as the default. */
 function staleHours() {
