@@ -35,13 +35,9 @@ function deploy(site, file, from, to) {
 
 const cacheNames = (page, prefix) => page.evaluate(async (p) => (await caches.keys()).filter((k) => k.startsWith(p)), prefix);
 
-/** The cache names once the new worker's activation has deleted the old one. */
+/** The cache names once the new worker is activated (its activation deletes the old cache first). */
 async function cachesAfterUpdate(page, prefix) {
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const names = await cacheNames(page, prefix);
-    if (names.length === 1) return names;
-    await page.waitForTimeout(100);
-  }
+  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated');
   return cacheNames(page, prefix);
 }
 

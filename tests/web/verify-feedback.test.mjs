@@ -57,6 +57,8 @@ test('each verdict has its own tone and vibration; none with sound off; the next
   try {
     const context = await browser.newContext({ locale: 'en-US' });
     await context.addInitScript(recordFeedback);
+    // The page's timers run on a clock driven from here when the test says so.
+    await context.clock.install();
     const page = await openVerifier(context, site, { autoNext: 1, sound: true });
 
     assert.equal((await pasteAndRead(page, issuer.credentials.valid)).tone, 'ok');
@@ -78,7 +80,8 @@ test('each verdict has its own tone and vibration; none with sound off; the next
     await page.fill('#set-auto', '0');
     await page.dispatchEvent('#set-auto', 'change');
     await pasteAndRead(page, issuer.credentials.valid);
-    await page.waitForTimeout(1500);
+    // A minute passes (the longest automatic next there is): still shown.
+    await page.clock.runFor('01:01');
     assert.equal(await page.isVisible('#verdict'), true);
     assert.deepEqual(await recorded(page), { tones: [], vibrations: [], torch: [] });
   } finally {
