@@ -420,6 +420,29 @@ pub fn id_number_matches(text: &str, number: &str) -> Result<bool, JsValue> {
     Ok(c.id_binding.matches(&c.id, number))
 }
 
+/// Every code the core can return that a front end shows, by kind:
+/// `{verdict, warning, wallet, scan}` (arrays of strings; `scan` is empty in
+/// the module without the reader). Front ends test their messages against it.
+#[wasm_bindgen(js_name = messageCodes)]
+pub fn message_codes() -> Result<JsValue, JsValue> {
+    #[cfg(feature = "reader")]
+    let scan = crate::scan::ScanError::CODES;
+    #[cfg(not(feature = "reader"))]
+    let scan: &[&str] = &[];
+    let kinds = [
+        ("verdict", Failure::CODES),
+        ("warning", Warning::CODES),
+        ("wallet", crate::wallet::WalletError::CODES),
+        ("scan", scan),
+    ];
+    let out = js_sys::Object::new();
+    for (kind, codes) in kinds {
+        let list: js_sys::Array = codes.iter().map(|c| JsValue::from_str(c)).collect();
+        Reflect::set(&out, &JsValue::from_str(kind), &list)?;
+    }
+    Ok(out.into())
+}
+
 /// Reads QR codes from RGBA pixels (as from `ImageData`); returns their texts.
 ///
 /// # Errors

@@ -73,6 +73,20 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// Every code [`Failure::code`] returns: what a front end needs a message for.
+    pub const CODES: &'static [&'static str] = &[
+        "malformed",
+        "unsupported_version",
+        "unknown_issuer",
+        "invalid_signature",
+        "issuer_not_allowed",
+        "issuer_key_not_valid",
+        "expired",
+        "not_yet_valid",
+        "revoked",
+        "trust_list_expired",
+    ];
+
     /// A short stable identifier for programs and translations.
     pub fn code(&self) -> &'static str {
         match self {
@@ -139,6 +153,14 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// Every code [`Warning::code`] returns: what a front end needs a message for.
+    pub const CODES: &'static [&'static str] = &[
+        "trust_list_stale",
+        "trust_list_expired",
+        "clock_before_trust_list",
+        "clock_behind",
+    ];
+
     /// A short stable identifier for programs and translations.
     pub fn code(&self) -> &'static str {
         match self {
@@ -370,5 +392,62 @@ pub fn human_duration(secs: u64) -> String {
         60..=3599 => format!("{} min", secs / 60),
         3600..=172_799 => format!("{} h", secs / 3600),
         _ => format!("{} d", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_lists_name_every_variant() {
+        let failures = [
+            Failure::Malformed(DecodeError::MissingPrefix),
+            Failure::UnsupportedVersion { found: 9 },
+            Failure::UnknownIssuer,
+            Failure::InvalidSignature,
+            Failure::IssuerNotAllowed {
+                status: Status::Green,
+            },
+            Failure::IssuerKeyNotValid,
+            Failure::Expired { ago: 1 },
+            Failure::NotYetValid { in_secs: 1 },
+            Failure::Revoked,
+            Failure::TrustListExpired,
+        ];
+        // No wildcard: a new variant does not compile until it is listed above.
+        for f in &failures {
+            match f {
+                Failure::Malformed(_)
+                | Failure::UnsupportedVersion { .. }
+                | Failure::UnknownIssuer
+                | Failure::InvalidSignature
+                | Failure::IssuerNotAllowed { .. }
+                | Failure::IssuerKeyNotValid
+                | Failure::Expired { .. }
+                | Failure::NotYetValid { .. }
+                | Failure::Revoked
+                | Failure::TrustListExpired => {}
+            }
+        }
+        let codes: Vec<_> = failures.iter().map(Failure::code).collect();
+        assert_eq!(codes, Failure::CODES);
+
+        let warnings = [
+            Warning::TrustListStale { age: 1 },
+            Warning::TrustListExpired,
+            Warning::ClockBeforeTrustList,
+            Warning::ClockBehind { by: 1 },
+        ];
+        for w in &warnings {
+            match w {
+                Warning::TrustListStale { .. }
+                | Warning::TrustListExpired
+                | Warning::ClockBeforeTrustList
+                | Warning::ClockBehind { .. } => {}
+            }
+        }
+        let codes: Vec<_> = warnings.iter().map(Warning::code).collect();
+        assert_eq!(codes, Warning::CODES);
     }
 }

@@ -87,6 +87,19 @@ pub enum WalletError {
 }
 
 impl WalletError {
+    /// Every code [`WalletError::code`] returns besides a refused credential's
+    /// ([`Failure::CODES`]): what a front end needs a message for.
+    pub const CODES: &'static [&'static str] = &[
+        "duplicate",
+        "wallet_full",
+        "bad_label",
+        "no_such_entry",
+        "not_a_refresh",
+        "changed_elsewhere",
+        "quota_exceeded",
+        "storage_unavailable",
+    ];
+
     /// A short stable identifier for programs and translations.
     pub fn code(&self) -> &'static str {
         match self {
@@ -482,6 +495,37 @@ fn unescape_label(escaped: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_code_list_names_every_error() {
+        let errors = [
+            WalletError::Duplicate,
+            WalletError::Full,
+            WalletError::BadLabel,
+            WalletError::NoSuchEntry,
+            WalletError::NotARefresh,
+            WalletError::ChangedElsewhere,
+            WalletError::Storage(StorageError::QuotaExceeded),
+            WalletError::Storage(StorageError::Unavailable(String::new())),
+        ];
+        // No wildcard: a new variant does not compile until it is listed above.
+        for e in &errors {
+            match e {
+                WalletError::Refused(_)
+                | WalletError::Duplicate
+                | WalletError::Full
+                | WalletError::BadLabel
+                | WalletError::NoSuchEntry
+                | WalletError::NotARefresh
+                | WalletError::ChangedElsewhere
+                | WalletError::Storage(
+                    StorageError::QuotaExceeded | StorageError::Unavailable(_),
+                ) => {}
+            }
+        }
+        let codes: Vec<_> = errors.iter().map(WalletError::code).collect();
+        assert_eq!(codes, WalletError::CODES);
+    }
 
     #[test]
     fn labels_escape_and_unescape() {

@@ -36,6 +36,10 @@ pub enum ScanError {
 }
 
 impl ScanError {
+    /// Every code [`ScanError::code`] returns: what a front end needs a message for.
+    pub const CODES: &'static [&'static str] =
+        &["bad_dimensions", "too_large", "not_found", "unreadable"];
+
     /// A short stable identifier: `bad_dimensions`, `too_large`, `not_found` or `unreadable`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -357,7 +361,28 @@ mod baseline {
 
 #[cfg(test)]
 mod tests {
-    use super::{SizeQueue, upscale2};
+    use super::{ScanError, SizeQueue, upscale2};
+
+    #[test]
+    fn the_code_list_names_every_error() {
+        let errors = [
+            ScanError::BadDimensions,
+            ScanError::TooLarge { pixels: 1 },
+            ScanError::NotFound,
+            ScanError::Unreadable,
+        ];
+        // No wildcard: a new variant does not compile until it is listed above.
+        for e in &errors {
+            match e {
+                ScanError::BadDimensions
+                | ScanError::TooLarge { .. }
+                | ScanError::NotFound
+                | ScanError::Unreadable => {}
+            }
+        }
+        let codes: Vec<_> = errors.iter().map(ScanError::code).collect();
+        assert_eq!(codes, ScanError::CODES);
+    }
 
     #[test]
     fn upscaling_is_bilinear_at_twice_the_size() {

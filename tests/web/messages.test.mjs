@@ -1,0 +1,56 @@
+// Every code the core can return, as it lists them itself (`messageCodes()`),
+// has a message in every language of every front end; and every language of
+// a front end has the same keys as its English table.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './harness.mjs';
+import { LANGUAGES as VERIFIER } from '../../www/verify/i18n.js';
+import { MESSAGES as WALLET } from '../../www/wallet/i18n.js';
+
+const core = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
+core.initSync({ module: readFileSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm')) });
+const codes = core.messageCodes();
+
+// Each front end: its tables, and the key it shows for a code of each kind.
+const FRONT_ENDS = {
+  verifier: {
+    tables: VERIFIER,
+    keys: { verdict: (c) => `r_${c}`, warning: (c) => `w_${c}`, scan: (c) => `e_${c}` },
+  },
+  wallet: {
+    tables: WALLET,
+    keys: { verdict: (c) => `err_${c}`, warning: (c) => `warn_${c}`, wallet: (c) => `err_${c}`, scan: (c) => `err_${c}` },
+  },
+};
+
+test('the core lists its codes, each kind non-empty', () => {
+  for (const kind of ['verdict', 'warning', 'wallet', 'scan']) {
+    assert.ok(codes[kind].length > 0, kind);
+    for (const code of codes[kind]) assert.match(code, /^[a-z_]+$/);
+  }
+});
+
+for (const [name, { tables, keys }] of Object.entries(FRONT_ENDS)) {
+  test(`${name}: every language has the same keys as English`, () => {
+    const english = Object.keys(tables.en).sort();
+    for (const [lang, table] of Object.entries(tables)) {
+      assert.deepEqual(Object.keys(table).sort(), english, lang);
+      for (const [key, text] of Object.entries(table)) assert.ok(typeof text === 'string' && text.trim(), `${lang}.${key}`);
+    }
+  });
+
+  test(`${name}: every code the core can return has a message in every language`, () => {
+    const missing = [];
+    for (const [kind, keyOf] of Object.entries(keys)) {
+      for (const code of codes[kind]) {
+        for (const [lang, table] of Object.entries(tables)) {
+          if (!(keyOf(code) in table)) missing.push(`${lang} ${keyOf(code)} (${kind} ${code})`);
+        }
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+}
