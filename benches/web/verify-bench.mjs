@@ -13,7 +13,7 @@ import { webcrypto } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from '../../tests/web/harness.mjs';
-import { loadWithRetry } from '../../tests/web/verify-util.mjs';
+import { loadVerifier } from '../../tests/web/verify-util.mjs';
 
 const ROUNDS = Math.max(5, Number(process.argv[2]) || 9);
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -83,7 +83,7 @@ try {
   page.on('response', async (r) => {
     try { if (r.ok() && r.url().startsWith(site.url)) loaded.set(new URL(r.url()).pathname, await r.body()); } catch { /* redirects have no body */ }
   });
-  await loadWithRetry(page, `${site.url}/verify/`);
+  await loadVerifier(page, `${site.url}/verify/`);
   await page.waitForLoadState('networkidle');
   page.removeAllListeners('response');
   // What the service worker fetches for itself (the page does not see those requests).

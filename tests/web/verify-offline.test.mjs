@@ -11,7 +11,7 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
-import { loadWithRetry, pasteAndRead, nextPerson, qrImage, readVerdict, writeY4m } from './verify-util.mjs';
+import { loadVerifier, pasteAndRead, nextPerson, qrImage, readVerdict, writeY4m } from './verify-util.mjs';
 
 const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 
@@ -51,7 +51,7 @@ test('the reader\'s module did not load: Scan says so, no uncaught error, and it
       wasmLoads += 1;
       return wasmLoads === 1 ? route.continue() : route.abort('internetdisconnected');
     });
-    await loadWithRetry(page, `${site.url}/verify/`);
+    await loadVerifier(page, `${site.url}/verify/`);
     await page.waitForSelector('body[data-reader=failed]', { state: 'attached' });
     await context.setOffline(true);
     await page.click('#scan-btn');
@@ -84,7 +84,7 @@ test('a worker script that did not load is reported too, and a photo says so', a
     const context = await browser.newContext({ locale: 'zh-CN', serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.route('**/verify/worker.js', (route) => route.abort('internetdisconnected'));
-    await loadWithRetry(page, `${site.url}/verify/`);
+    await loadVerifier(page, `${site.url}/verify/`);
     await page.waitForSelector('body[data-reader=failed]', { state: 'attached' });
     assert.equal(await page.textContent('#scan-state'), t('zh-CN', 'readerFailed'));
     await context.setOffline(true);
@@ -117,7 +117,7 @@ test('a reader still loading says so when Scan is tapped, then scans once it has
       if (wasmLoads > 1) await held;
       return route.continue();
     });
-    await loadWithRetry(page, `${site.url}/verify/`);
+    await loadVerifier(page, `${site.url}/verify/`);
     assert.equal(await page.getAttribute('body', 'data-reader'), 'loading');
     await page.click('#scan-btn');
     await page.waitForSelector('#scan-btn[data-t=stop]', { state: 'attached' });
@@ -158,7 +158,7 @@ test('"ready for offline use" only once every file the worker caches is in its c
     renameSync(icon, `${icon}.away`);
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await loadWithRetry(page, `${site.url}/verify/`);
+    await loadVerifier(page, `${site.url}/verify/`);
     // Wait until the install has failed.
     await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.getRegistration();
@@ -185,7 +185,7 @@ test('"ready for offline use" only once every file the worker caches is in its c
       await cache.delete(new URL('worker.js', location.href).href);
       return before.filter((url) => !url.includes('/demo-data/')).length;
     });
-    await loadWithRetry(page, `${site.url}/verify/`);
+    await loadVerifier(page, `${site.url}/verify/`);
     await page.waitForSelector('#offline-state[data-state=missing]', { state: 'attached' });
     assert.equal(await page.textContent('#offline-state'), t('en', 'offlineMissing', 1, cached));
   });
@@ -210,7 +210,7 @@ test('a saved trust list is in use at once, while the configuration is still loa
 
 async function openVerifierNoWorker(context, site) {
   const page = await context.newPage();
-  await loadWithRetry(page, `${site.url}/verify/`);
+  await loadVerifier(page, `${site.url}/verify/`);
   await page.waitForSelector('body[data-config=loaded]', { state: 'attached' });
   return page;
 }

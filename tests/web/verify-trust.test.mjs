@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser, cw, DAY } from './harness.mjs';
-import { openVerifier, goOffline, pasteAndRead, nextPerson, loadWithRetry } from './verify-util.mjs';
+import { openVerifier, goOffline, pasteAndRead, nextPerson, loadVerifier } from './verify-util.mjs';
 
 const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -137,7 +137,7 @@ test('config: a configuration that changes the pinned root key is refused', asyn
     const configPath = join(site.dir, 'demo-data/config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
     writeFileSync(configPath, JSON.stringify({ ...config, rootPublicKey: 'ab'.repeat(32) }));
-    await loadWithRetry(page, page.url());
+    await loadVerifier(page, page.url());
     // The saved list is in use at once; the configuration is checked after.
     await page.waitForSelector('body[data-config]', { state: 'attached' });
     assert.equal(await page.isVisible('#config-msg'), true);

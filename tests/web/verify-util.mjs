@@ -75,22 +75,10 @@ export function writeHugePng(path, width, height) {
     chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
 }
 
-/**
- * Loads `url` until the verifier is ready. `codewallet serve` now and then
- * leaves a request unread on a reused keep-alive connection (about 1 load in
- * 4 here: the request sits in the socket's receive queue); another load gets
- * through. Tests of what the page does are not about that server.
- */
-export async function loadWithRetry(page, url, attempts = 3) {
-  for (let i = 1; ; i++) {
-    try {
-      await page.goto(url, { timeout: 10_000 });
-      await page.waitForSelector('body[data-ready=true]', { timeout: 10_000 });
-      return;
-    } catch (error) {
-      if (i >= attempts) throw error;
-    }
-  }
+/** Loads the verifier at `url` and waits until it is ready. */
+export async function loadVerifier(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]');
 }
 
 /**
@@ -103,24 +91,8 @@ export async function openVerifier(context, site, settings = { autoNext: 0 }) {
   }, JSON.stringify(settings));
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await loadWithRetry(page, `${site.url}/verify/`);
-  // The worker's install fetches the shell from the same server; if one of
-  // those requests is left unread, load again rather than wait for ever.
-  for (let i = 1; ; i++) {
-    const controlled = await page.evaluate(() => Promise.race([
-      (async () => {
-        await navigator.serviceWorker.ready;
-        if (!navigator.serviceWorker.controller) {
-          await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
-        }
-        return true;
-      })(),
-      new Promise((ok) => setTimeout(() => ok(false), 20_000)),
-    ]));
-    if (controlled) break;
-    if (i >= 3) throw new Error('the service worker never took control');
-    await loadWithRetry(page, `${site.url}/verify/`);
-  }
+  await loadVerifier(page, `${site.url}/verify/`);
+  await page.waitForFunction(() => navigator.serviceWorker.controller);
   return page;
 }
 
