@@ -137,23 +137,26 @@ codewallet_cli() {
     fi
 }
 
-# The npm packages of the repository root (test runner, wasm-opt via binaryen, ...).
-# Skipped when node_modules is already newer than the lock file.
+# The npm packages of a folder with a package.json: the repository root by
+# default (test tools, wasm-opt via binaryen), benches/web for the benchmarks'
+# JavaScript peers. Skipped when its node_modules is newer than its lock file.
 ensure_npm() {
-    [[ -f "$ROOT/package.json" ]] || return 0
-    local stamp="$ROOT/node_modules/.package-lock.json"
-    if [[ -f "$ROOT/package-lock.json" ]]; then
-        if [[ -f "$stamp" && "$stamp" -nt "$ROOT/package-lock.json" && "$stamp" -nt "$ROOT/package.json" ]]; then
+    local dir="${1:-$ROOT}"
+    local where="${dir#"$ROOT"}"
+    [[ -f "$dir/package.json" ]] || return 0
+    local stamp="$dir/node_modules/.package-lock.json"
+    if [[ -f "$dir/package-lock.json" ]]; then
+        if [[ -f "$stamp" && "$stamp" -nt "$dir/package-lock.json" && "$stamp" -nt "$dir/package.json" ]]; then
             return 0
         fi
-        step "npm ci"
-        (cd "$ROOT" && npm ci --no-audit --no-fund)
+        step "npm ci${where:+ in ${where#/}}"
+        (cd "$dir" && npm ci --no-audit --no-fund)
     else
-        if [[ -f "$stamp" && "$stamp" -nt "$ROOT/package.json" ]]; then
+        if [[ -f "$stamp" && "$stamp" -nt "$dir/package.json" ]]; then
             return 0
         fi
-        step "npm install"
-        (cd "$ROOT" && npm install --no-audit --no-fund)
+        step "npm install${where:+ in ${where#/}}"
+        (cd "$dir" && npm install --no-audit --no-fund)
     fi
 }
 

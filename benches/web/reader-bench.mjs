@@ -11,7 +11,8 @@
 //
 // Usage: node benches/web/reader-bench.mjs [--frames N] [--hd-frames N]
 //   [--camera-hd N] [--sets tuning,test,frames] [--no-browser] [--rqrr]
-// (needs the reader wasm: scripts/test or `source scripts/lib.sh; build_wasm`).
+// (needs the reader wasm: scripts/test or `source scripts/lib.sh; build_wasm`;
+// and the libraries it compares against: `source scripts/lib.sh; ensure_npm benches/web`).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -172,7 +173,7 @@ async function inNode() {
     baseline.initSync({ module: readFileSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm')) });
   }
   const zxingWasm = await import('zxing-wasm/reader');
-  const wasmBinary = readFileSync(join(ROOT, 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'));
+  const wasmBinary = readFileSync(join(ROOT, 'benches/web/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'));
   await zxingWasm.prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
   const decoders = makeDecoders({ cw, baseline, zxingWasm, ZXing: require('@zxing/library'), jsQR: require('jsqr') });
   return measure(decoders, SETS, (set, file) => pgmToRgba(readFileSync(join(set.dir, file))));
@@ -196,8 +197,8 @@ async function inBrowser() {
       return route.fulfill({ body: readFileSync(file), contentType: types[extname(file)] || 'application/octet-stream' });
     });
     await page.goto('http://bench.test/');
-    await page.addScriptTag({ url: '/node_modules/@zxing/library/umd/index.min.js' });
-    await page.addScriptTag({ url: '/node_modules/jsqr/dist/jsQR.js' });
+    await page.addScriptTag({ url: '/benches/web/node_modules/@zxing/library/umd/index.min.js' });
+    await page.addScriptTag({ url: '/benches/web/node_modules/jsqr/dist/jsQR.js' });
     const sets = SETS.map((s) => ({ model: s.model, label: s.label, dir: s.dir.slice(WORK.length + 1), index: s.index }));
     return await page.evaluate(async ({ sets, makeDecodersSrc, measureSrc, pgmSrc, rqrr }) => {
       const makeDecoders = eval(`(${makeDecodersSrc})`);
@@ -210,9 +211,9 @@ async function inBrowser() {
         baseline = await import('/www/pkg/rqrr-baseline/codewallet.js');
         await baseline.default();
       }
-      const zxingWasm = await import('/node_modules/zxing-wasm/dist/es/reader/index.js');
+      const zxingWasm = await import('/benches/web/node_modules/zxing-wasm/dist/es/reader/index.js');
       await zxingWasm.prepareZXingModule({
-        overrides: { locateFile: (p) => `/node_modules/zxing-wasm/dist/reader/${p}` },
+        overrides: { locateFile: (p) => `/benches/web/node_modules/zxing-wasm/dist/reader/${p}` },
         fireImmediately: true,
       });
       const decoders = makeDecoders({ cw, baseline, zxingWasm, ZXing: window.ZXing, jsQR: window.jsQR });
@@ -232,9 +233,9 @@ const sizes = [
   ['codewallet reader wasm (whole module: core + reader)', gz('www/pkg/reader/codewallet_bg.wasm') + gz('www/pkg/reader/codewallet.js')],
   ['codewallet core wasm (no reader)', gz('www/pkg/core/codewallet_bg.wasm') + gz('www/pkg/core/codewallet.js')],
   ...(RQRR ? [['rqrr-baseline wasm (core + rqrr)', gz('www/pkg/rqrr-baseline/codewallet_bg.wasm') + gz('www/pkg/rqrr-baseline/codewallet.js')]] : []),
-  ['zxing-wasm reader (wasm + ES glue)', gz('node_modules/zxing-wasm/dist/reader/zxing_reader.wasm') + gz('node_modules/zxing-wasm/dist/es/reader/index.js') + gz('node_modules/zxing-wasm/dist/es/share.js')],
-  ['@zxing/library (umd min)', gz('node_modules/@zxing/library/umd/index.min.js')],
-  ['jsqr', gz('node_modules/jsqr/dist/jsQR.js')],
+  ['zxing-wasm reader (wasm + ES glue)', gz('benches/web/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm') + gz('benches/web/node_modules/zxing-wasm/dist/es/reader/index.js') + gz('benches/web/node_modules/zxing-wasm/dist/es/share.js')],
+  ['@zxing/library (umd min)', gz('benches/web/node_modules/@zxing/library/umd/index.min.js')],
+  ['jsqr', gz('benches/web/node_modules/jsqr/dist/jsQR.js')],
 ];
 
 log('Node');

@@ -6,7 +6,8 @@
 // time is measured too and the signature's share estimated from the two. Prints a table and writes bench-results/verify.txt.
 //
 // Usage: node benches/web/verify-bench.mjs [rounds]   (after scripts/test or
-// `source scripts/lib.sh; build_wasm` and `cargo build --bin codewallet`)
+// `source scripts/lib.sh; build_wasm` and `cargo build --bin codewallet`; the
+// libraries it compares against: `source scripts/lib.sh; ensure_npm benches/web`)
 
 import { gzipSync } from 'node:zlib';
 import { webcrypto } from 'node:crypto';
@@ -73,7 +74,7 @@ try {
   await page.route(`${site.url}/bench/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/bench/noble-ed25519.js') {
-      return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'node_modules/@noble/ed25519/index.js')) });
+      return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'benches/web/node_modules/@noble/ed25519/index.js')) });
     }
     return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bench</title>' });
   });
@@ -106,7 +107,7 @@ try {
   // ---- Node -----------------------------------------------------------------
   const cw = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
   cw.initSync({ module: readFileSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm')) });
-  const ed = await import(join(ROOT, 'node_modules/@noble/ed25519/index.js'));
+  const ed = await import(join(ROOT, 'benches/web/node_modules/@noble/ed25519/index.js'));
   const nodeResult = await measure({ cw, ed, subtle: webcrypto.subtle, trustBytes, rootHex: issuer.rootHex, credential, rounds: ROUNDS });
 
   // ---- report ---------------------------------------------------------------

@@ -3,7 +3,8 @@
 // otherwise ship. Prints a table and writes bench-results/wallet.txt.
 //
 // Usage: node benches/web/wallet-bench.mjs [runs]   (after scripts/test or
-// `source scripts/lib.sh; build_wasm` and `cargo build --bin codewallet`)
+// `source scripts/lib.sh; build_wasm` and `cargo build --bin codewallet`; the
+// libraries it compares against: `source scripts/lib.sh; ensure_npm benches/web`)
 
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ function sizeOf(files) {
  */
 function bundleQrcode() {
   const modules = new Map();
-  const pkgDir = (name) => join(ROOT, 'node_modules', name);
+  const pkgDir = (name) => join(ROOT, 'benches/web/node_modules', name);
   const resolveFrom = (from, spec) => {
     if (spec.startsWith('.')) {
       const p = resolve(dirname(from), spec);
@@ -64,7 +65,7 @@ function bundleQrcode() {
       visit(resolveFrom(file, m[1]));
     }
   };
-  const entry = join(ROOT, 'node_modules/qrcode/lib/browser.js');
+  const entry = join(ROOT, 'benches/web/node_modules/qrcode/lib/browser.js');
   visit(entry);
   const ids = [...modules.keys()];
   let out = 'const __defs = {};\nconst __cache = {};\n';
@@ -157,7 +158,7 @@ const other = sizeOf(FIRST_VIEW.other);
 const reader = sizeOf(['www/pkg/reader/codewallet_bg.wasm', 'www/pkg/reader/codewallet.js']);
 const qr = bundleQrcode();
 const qrGz = gz(Buffer.from(qr.source));
-const nobleGz = gz(readFileSync(join(ROOT, 'node_modules/@noble/ed25519/index.js')));
+const nobleGz = gz(readFileSync(join(ROOT, 'benches/web/node_modules/@noble/ed25519/index.js')));
 
 const issuer = makeIssuer();
 const browser = await launchBrowser();
