@@ -138,6 +138,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   }
   // Whole or not at all.
-  writeFileSync(`${output}.tmp`, result);
-  renameSync(`${output}.tmp`, output);
+  const tmp = `${output}.${process.pid}.tmp`;
+  writeFileSync(tmp, result);
+  renameSync(tmp, output);
 }

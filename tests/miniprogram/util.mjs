@@ -1,0 +1,28 @@
+// Shared by the mini-program tests: the package built, and credentials made
+// with the real CLI.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+// scripts/miniprogram: the core's glue, brotli module and config (the wasm
+// module itself is rebuilt only when the Rust sources changed).
+export function buildPackage() {
+  execFileSync('bash', [`${ROOT}scripts/miniprogram`], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+// tests/web/harness.mjs makeIssuer(), run in a child process: the harness
+// loads playwright-core, whose HTTP client still compiles wasm in the
+// background after import, and these tests remove WebAssembly from the
+// global scope. Returns {dir, rootHex, credentials, now, trustListPath, cleanup}.
+export function makeIssuer(options = {}) {
+  const script = `import('${ROOT}tests/web/harness.mjs').then(({ makeIssuer }) => {
+    const { dir, rootHex, credentials, now, trustListPath } = makeIssuer(${JSON.stringify(options)});
+    process.stdout.write(JSON.stringify({ dir, rootHex, credentials, now, trustListPath }));
+  });`;
+  const issuer = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  issuer.cleanup = () => rmSync(issuer.dir, { recursive: true, force: true });
+  return issuer;
+}
+
+export { ROOT };
