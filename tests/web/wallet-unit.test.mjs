@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 
 const wallet = (file) => import(join(ROOT, 'www/wallet', file));
-const { extractCredential } = await wallet('link.js');
+
 const { appearance, judge, duration, dateTime, countdown, untilNextSecond } = await wallet('card.js');
 const { createState, KEY } = await wallet('state.js');
-const { errorMessage, problems, OFFLINE_KEY } = await wallet('notices.js');
+const { errorMessage, problems, OFFLINE_KEY } = await wallet('view.js');
 const { initialSelection } = await wallet('store.js');
 const { moveTarget } = await wallet('people.js');
-const { defaultLabel, noCredentialKey, firstCredential } = await wallet('import.js');
+const { extractCredential, defaultLabel, noCredentialKey } = await wallet('import.js');
+const { firstCredential } = await wallet('scan.js');
 const { staleRefreshKeys, refreshUrl } = await wallet('refresh.js');
 const { validRoot } = await wallet('trust.js');
 const { MESSAGES } = await wallet('i18n.js');

@@ -1,16 +1,36 @@
-// Adding a person: from pasted text, a link opened on this page (its
-// fragment) or a photo. The QR reader module is loaded only when a picture
-// is read.
+// Adding a person from pasted text or a link opened on this page (its
+// fragment); a photo or the camera go through scan.js to importText here.
+// Parsing what was given is pure, and tested in Node.
 
 import { decodeCredential } from '../pkg/core/codewallet.js';
-import { $, KEY, nowSecs } from './state.js';
-import { extractCredential } from './link.js';
-import { say, sayError } from './notices.js';
-import { render } from './view.js';
+import { KEY, nowSecs } from './state.js';
+import { render, say, sayError } from './view.js';
 import { reload } from './store.js';
-import { fetchTrustNow } from './refresh.js';
 
-const MAX_IMAGE_SIDE = 2048;
+/**
+ * The credential text inside pasted text, a link or a fragment; null if none.
+ * Links and fragments are percent-decoded; raw text is not, since Base45 has
+ * '%' and ' ' of its own.
+ */
+export function extractCredential(input, isFragment = false) {
+  let s = String(input || '').trim();
+  const hash = s.indexOf('#');
+  let encoded = isFragment;
+  if (hash >= 0) {
+    s = s.slice(hash + 1);
+    encoded = true;
+  }
+  if (/^CW1%3A/i.test(s)) encoded = true;
+  if (encoded) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      // not percent-encoded after all: keep as written
+    }
+  }
+  s = s.trim();
+  return /^CW1:/.test(s) ? s : null;
+}
 
 /**
  * The label a new entry gets when none is typed: "Me" for the first, else the
@@ -40,7 +60,8 @@ export async function importText(app, input, label) {
   let list = app.trust;
   if (!list) {
     try {
-      list = await fetchTrustNow(app);
+      // First use: fetched now, with the refresh module (not part of the first view).
+      list = await (await import('./refresh.js')).fetchTrustNow(app);
     } catch {
       list = null;
     }
@@ -76,57 +97,4 @@ export async function importFromFragment(app) {
   history.replaceState(null, '', location.pathname + location.search);
   if (text) await importText(app, text, '');
   else say(app, 'err_not_credential', {}, 'error');
-}
-
-/** The QR reader module (core + reader), loaded once. */
-export async function reader(app) {
-  if (!app.reader) {
-    const m = await import('../pkg/reader/codewallet.js');
-    await m.default();
-    app.reader = m;
-  }
-  return app.reader;
-}
-
-/** The first credential among the texts a picture held, or undefined. */
-export const firstCredential = (texts) => texts.find((x) => x.startsWith('CW1:'));
-
-/** Pixels of an image or video frame, scaled down to at most `max` px on the long side. */
-export function pixels(source, width, height, max) {
-  const scale = Math.min(1, max / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * scale));
-  const h = Math.max(1, Math.round(height * scale));
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.drawImage(source, 0, 0, w, h);
-  return ctx.getImageData(0, 0, w, h);
-}
-
-async function decodeImageFile(app, file) {
-  let bitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw Object.assign(new Error('not an image'), { code: 'image' });
-  }
-  const img = pixels(bitmap, bitmap.width, bitmap.height, MAX_IMAGE_SIDE);
-  bitmap.close();
-  const m = await reader(app);
-  return m.scanRgba(img.width, img.height, img.data);
-}
-
-export async function importPhoto(app, file) {
-  say(app, 'reading');
-  try {
-    const text = firstCredential(await decodeImageFile(app, file));
-    if (!text) {
-      say(app, 'err_not_credential', {}, 'error');
-      return;
-    }
-    await importText(app, text, $('add-label').value);
-  } catch (e) {
-    sayError(app, e);
-  }
 }

@@ -2,9 +2,7 @@
 // moving and removing them (a removal waits for confirmation).
 
 import { $, KEY } from './state.js';
-import { say } from './notices.js';
-import { render } from './view.js';
-import { renderPeople } from './people-list.js';
+import { render, renderPeople, say } from './view.js';
 import { change, select } from './store.js';
 
 /** The index `action` ('up' or 'down') moves entry `i` to, or null past either end. */

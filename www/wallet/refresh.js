@@ -5,9 +5,8 @@
 
 import * as backoff from '../shared/backoff.js';
 import { KEY, CONFIG_URL, nowSecs } from './state.js';
-import { extractCredential } from './link.js';
-import { say } from './notices.js';
-import { render } from './view.js';
+import { render, say } from './view.js';
+import { extractCredential } from './import.js';
 import { reload, reloadWallet } from './store.js';
 import { fetchTrust } from './trust.js';
 

@@ -3,7 +3,7 @@
 
 import { translator, pickLanguage } from './i18n.js';
 
-/** How many people one wallet holds (the core's limit, for its error message). */
+/** The core's limit of people, for its error message. */
 export const MAX_ENTRIES = 12;
 
 export const KEY = {
@@ -28,32 +28,26 @@ export function createState(storage, browserLanguages) {
     storage,
     lang,
     t: translator(lang),
-    /** The wasm wallet store, its entries as last read, and the index on screen. */
+    // The wasm wallet store, its entries as last read, the index on screen, the core's loadProblem.
     wallet: null,
     entries: [],
     selected: 0,
-    /** Why the store could not be read as it was: the core's loadProblem, or null. */
     loadProblem: null,
-    /** The trust list in use (wasm TrustList) and when it was signed (seconds). */
+    // The trust list in use and when it was signed (s); a problem with it ({key, params});
+    // the code of the last list the network offered and the phone refused.
     trust: null,
     trustSignedAt: null,
-    /** A problem with the trust list to show: {key, params} or null. */
     trustProblem: null,
-    /** The code of the last list the network offered and the phone refused (older, reused number). */
     trustRefused: null,
-    /** The deployment's configuration as last fetched: {rootPublicKey, refreshUrl}. */
     config: storage.readJson(KEY.config),
-    /** The last import/edit result, re-rendered when the language changes: {key, params, kind}. */
+    // The last import/edit result ({key, params, kind}), redrawn in a new language.
     message: null,
-    /** The service worker: 'installing' | 'ready' | 'none'. */
     offlineState: 'installing',
-    /** The person whose removal awaits confirmation, and the one being renamed (indices). */
     pendingRemove: null,
     renaming: null,
-    /** What the card shows now, so a tick redraws only on change. */
+    // What the card shows, so a tick redraws only on change.
     shownText: null,
     shownKind: null,
-    /** The camera while it scans, and the reader module once loaded. */
     camera: { stream: null, timer: 0 },
     reader: null,
   };

@@ -4,8 +4,7 @@
 
 import { Wallet } from '../pkg/core/codewallet.js';
 import { KEY } from './state.js';
-import { sayError } from './notices.js';
-import { render } from './view.js';
+import { render, sayError } from './view.js';
 
 /** The stored selection if it names an entry, else the first. */
 export function initialSelection(stored, count) {

@@ -6,7 +6,7 @@
 import { TrustList } from '../pkg/core/codewallet.js';
 import { saveTrust, legacyTrust, LEGACY_KEY } from './trust-store.js';
 import { KEY, CONFIG_URL } from './state.js';
-import { renderProblem } from './notices.js';
+import { renderProblem } from './view.js';
 
 /** A root key as pinned: 64 lowercase hex digits, or null. */
 export function validRoot(r) {

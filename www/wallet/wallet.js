@@ -3,23 +3,56 @@
 // checking, the QR rendering and the storage format; the modules beside this
 // one own the DOM, each for one concern, over one state object (state.js).
 // This module only wires them together; `start()` (called by main.js) runs
-// the page, and importing any of them does nothing by itself.
+// the page, and importing any of them does nothing by itself. The photo and
+// camera reader (scan.js) and the background refresh (refresh.js) are loaded
+// when needed: the first view downloads only what shows the codes.
 
 import init from '../pkg/core/codewallet.js';
 import { openStorage } from '../shared/storage.js';
 import { LANGS } from './i18n.js';
 import { $, KEY, createState, setLanguage } from './state.js';
-import { sayError } from './notices.js';
-import { render, renderStatic } from './view.js';
+import { render, renderStatic, renderOffline, sayError } from './view.js';
 import { tick, untilNextSecond } from './card.js';
 import { openWallet, reloadWallet } from './store.js';
 import { loadTrust } from './trust-store.js';
 import { restoreTrust, useTrust } from './trust.js';
-import { refreshInBackground } from './refresh.js';
 import { wirePeople } from './people.js';
-import { importText, importPhoto, importFromFragment } from './import.js';
-import { toggleCamera } from './camera.js';
-import { registerWorker } from './offline.js';
+import { importText, importFromFragment } from './import.js';
+
+/** Photo and camera reading, loaded when first used (see scan.js). */
+const scan = (app, use) => import('./scan.js').then(use).catch((e) => sayError(app, e));
+
+/** The background refresh, loaded once the codes are on screen: it never holds them up. */
+const refresh = (app) => {
+  import('./refresh.js').then((m) => m.refreshInBackground(app)).catch(() => {});
+};
+
+/** Installs the page for offline use (sw.js keeps the whole app shell); a new build taking over is announced. */
+async function registerWorker(app) {
+  if (!('serviceWorker' in navigator) || !navigator.serviceWorker) {
+    app.offlineState = 'none';
+    renderOffline(app);
+    return;
+  }
+  // A worker taking over from another is a new build, installed whole; this
+  // page still runs the old one until it is reloaded.
+  // (The first worker of a page that had none is the first install: no notice.)
+  let controlled = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (controlled) $('update').hidden = false;
+    controlled = true;
+  });
+  try {
+    const registration = await navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' });
+    // Some web-views answer without registering anything (and would never be ready).
+    if (!registration) throw new Error('no registration');
+    await navigator.serviceWorker.ready;
+    app.offlineState = 'ready';
+  } catch {
+    app.offlineState = 'none';
+  }
+  renderOffline(app);
+}
 
 function wire(app) {
   $('update-btn').addEventListener('click', () => location.reload());
@@ -37,10 +70,10 @@ function wire(app) {
   });
   $('add-photo').addEventListener('change', async (ev) => {
     const file = ev.target.files && ev.target.files[0];
-    if (file) await importPhoto(app, file);
+    if (file) await scan(app, (m) => m.importPhoto(app, file));
     ev.target.value = '';
   });
-  $('add-camera').addEventListener('click', () => toggleCamera(app));
+  $('add-camera').addEventListener('click', () => scan(app, (m) => m.toggleCamera(app)));
   $('print').addEventListener('click', () => window.print());
   window.addEventListener('hashchange', () => importFromFragment(app));
   // Another tab changed the store: show what it holds now.
@@ -50,7 +83,7 @@ function wire(app) {
       render(app);
     }
   });
-  window.addEventListener('online', () => refreshInBackground(app));
+  window.addEventListener('online', () => refresh(app));
 }
 
 async function run(app) {
@@ -67,7 +100,7 @@ async function run(app) {
   setTimeout(() => tick(app), untilNextSecond(Date.now()));
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   registerWorker(app);
-  refreshInBackground(app);
+  refresh(app);
 }
 
 /** Runs the page; resolves to its state once the stored codes are on screen. */
