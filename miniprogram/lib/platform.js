@@ -119,7 +119,9 @@ function scanCode() {
 function call(name, options = {}) {
   return new Promise((resolve) => {
     try {
-      wx[name]({ ...options, success: (res) => resolve({ ok: true, res }), fail: () => resolve({ ok: false }) });
+      wx[name](
+        Object.assign({}, options, { success: (res) => resolve({ ok: true, res }), fail: () => resolve({ ok: false }) }),
+      );
     } catch (e) {
       resolve({ ok: false });
     }
@@ -131,26 +133,38 @@ function vibrate() {
 }
 
 // While a code is shown: full brightness and the screen kept on; afterwards
-// the brightness the holder had.
+// the brightness the holder had. The calls run one after another, so leaving
+// a page while its raise is under way still ends restored.
 let savedBrightness = null;
-async function raiseScreen() {
-  if (savedBrightness === null) {
-    const got = await call('getScreenBrightness');
-    savedBrightness = got.ok && typeof got.res.value === 'number' ? got.res.value : -1;
-  }
-  const set = await call('setScreenBrightness', { value: 1 });
-  const kept = await call('setKeepScreenOn', { keepScreenOn: true });
-  return set.ok && kept.ok;
+let screenQueue = Promise.resolve();
+function queued(op) {
+  const run = screenQueue.then(op);
+  screenQueue = run.catch(() => false);
+  return run;
 }
 
-async function restoreScreen() {
-  const kept = await call('setKeepScreenOn', { keepScreenOn: false });
-  let set = { ok: true };
-  if (savedBrightness !== null && savedBrightness >= 0) {
-    set = await call('setScreenBrightness', { value: savedBrightness });
-  }
-  savedBrightness = null;
-  return set.ok && kept.ok;
+function raiseScreen() {
+  return queued(async () => {
+    if (savedBrightness === null) {
+      const got = await call('getScreenBrightness');
+      savedBrightness = got.ok && typeof got.res.value === 'number' ? got.res.value : -1;
+    }
+    const set = await call('setScreenBrightness', { value: 1 });
+    const kept = await call('setKeepScreenOn', { keepScreenOn: true });
+    return set.ok && kept.ok;
+  });
+}
+
+function restoreScreen() {
+  return queued(async () => {
+    const kept = await call('setKeepScreenOn', { keepScreenOn: false });
+    let set = { ok: true };
+    if (savedBrightness !== null && savedBrightness >= 0) {
+      set = await call('setScreenBrightness', { value: savedBrightness });
+    }
+    savedBrightness = null;
+    return set.ok && kept.ok;
+  });
 }
 
 function pixelRatio() {
@@ -208,6 +222,16 @@ function request({ url, method = 'GET', data, header, timeout = 15000 }) {
   });
 }
 
+// The phone's language as the platform reports it ('zh_CN', 'en', …).
+function language() {
+  try {
+    const info = wx.getAppBaseInfo ? wx.getAppBaseInfo() : wx.getSystemInfoSync();
+    return String(info.language || 'en');
+  } catch (e) {
+    return 'en';
+  }
+}
+
 // The core wasm module, from its brotli file inside the package.
 function loadCore() {
   // eslint-disable-next-line global-require
@@ -226,5 +250,6 @@ module.exports = {
   restoreScreen,
   canvas,
   request,
+  language,
   loadCore,
 };

@@ -224,8 +224,17 @@ function install({ pixelRatio = 2 } = {}) {
     };
   }
 
-  const screen = { brightness: 0.3, keepScreenOn: false, vibrations: 0 };
-  const ok = (options, res = {}) => setTimeout(() => options?.success?.(res), 0);
+  // Screen calls answer after a few turns of the event loop, as the
+  // platform's asynchronous APIs do; settled() tells when none is pending.
+  let pending = 0;
+  const screen = { brightness: 0.3, keepScreenOn: false, vibrations: 0, settled: () => pending === 0 };
+  const ok = (options, res = {}) => {
+    pending++;
+    setTimeout(() => {
+      pending--;
+      options?.success?.(res);
+    }, 1);
+  };
   wx.getScreenBrightness = (o) => ok(o, { value: screen.brightness });
   wx.setScreenBrightness = (o) => {
     screen.brightness = o.value;
@@ -240,6 +249,8 @@ function install({ pixelRatio = 2 } = {}) {
     ok(o);
   };
   wx.getWindowInfo = () => ({ pixelRatio, windowWidth: 375, windowHeight: 667 });
+  const app = { language: 'en' };
+  wx.getAppBaseInfo = () => ({ language: app.language, SDKVersion: '3.0.0' });
 
   // Canvases by selector ('#qr' → 240 × 240 CSS pixels unless set otherwise).
   const canvases = { sizes: { '#qr': [240, 240] }, made: [] };
@@ -262,7 +273,7 @@ function install({ pixelRatio = 2 } = {}) {
     return query;
   };
 
-  return { wx, wasmCalls, storage, scans, network, screen, canvases };
+  return { wx, wasmCalls, storage, scans, network, screen, canvases, app };
 }
 
 module.exports = { install, rasterize, lumaToRgba, makeStorage, RealTextEncoder, PACKAGE };
