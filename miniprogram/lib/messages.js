@@ -13,6 +13,7 @@ const MESSAGES = {
     status_expired: 'Expired',
     status_not_yet_valid: 'Not valid yet',
     status_invalid: 'Not valid',
+    damaged: 'Part of the stored codes could not be read ({reason}). The original is kept on this phone; nothing was deleted.',
   },
   'zh-CN': {
     loading: '加载中…',
@@ -27,6 +28,7 @@ const MESSAGES = {
     status_expired: '已过期',
     status_not_yet_valid: '尚未生效',
     status_invalid: '无效',
+    damaged: '部分已保存的健康码无法读取（{reason}）。原始数据仍保留在此手机上，未删除任何内容。',
   },
 };
 

@@ -185,3 +185,33 @@ test('no stored code, or storage that fails: said in words, nothing drawn', asyn
   assert.equal(env.network.calls.length, 0);
   comp.detach();
 });
+
+test('a damaged store is kept aside and said so in words', async () => {
+  store(['me', issuer.credentials.valid]);
+  const good = env.storage.items.get('codewallet.wallet');
+  env.storage.items.set('codewallet.wallet', `${good.slice(0, good.length / 2)}`);
+  let comp = await shown();
+  assert.equal(comp.data.state, 'empty');
+  assert.ok(comp.dom.textContent.includes('Part of the stored codes could not be read'));
+  assert.equal(env.storage.items.get('codewallet.wallet.unreadable'), good.slice(0, good.length / 2));
+  comp.detach();
+
+  // In Chinese too; nothing of the backup is overwritten by a second load.
+  env.app.language = 'zh_CN';
+  comp = await shown();
+  assert.ok(comp.dom.textContent.includes('部分已保存的健康码无法读取'));
+  assert.equal(env.storage.items.get('codewallet.wallet.unreadable'), good.slice(0, good.length / 2));
+  comp.detach();
+});
+
+test('a page with no canvas says so in words', async (t) => {
+  store(['me', issuer.credentials.valid]);
+  delete env.canvases.sizes['#qr'];
+  t.after(() => {
+    env.canvases.sizes['#qr'] = [240, 240];
+  });
+  const comp = await shown();
+  assert.equal(comp.data.state, 'failed');
+  assert.ok(comp.dom.textContent.includes('This code cannot be shown (no_canvas).'));
+  comp.detach();
+});

@@ -16,6 +16,8 @@ Component({
     // loading → shown | empty | failed; `drawn` once the QR is on the canvas.
     state: 'loading',
     drawn: false,
+    // A store that could not be read whole, in words.
+    notice: '',
     text: {},
     status: {},
     name: '',
@@ -48,8 +50,10 @@ Component({
       let cw;
       try {
         cw = await core();
-        const entries = new cw.Wallet(platform.storage).entries();
-        entry = entries[this.data.index];
+        const wallet = new cw.Wallet(platform.storage);
+        const problem = wallet.loadProblem;
+        if (problem) this.setData({ notice: this.t('damaged', { reason: problem.reason }) });
+        entry = wallet.entries()[this.data.index];
       } catch (e) {
         this.fail(e);
         return;
