@@ -66,6 +66,23 @@ test('storage: the platform refusing a write is quota_exceeded even past our own
   }
 });
 
+test('storage: the limits hold where the platform would take more', () => {
+  // A storage that takes anything: only the adapter's own checks refuse.
+  const s = platform.storage;
+  env.storage.items.clear();
+  const strict = env.wx.setStorageSync;
+  env.wx.setStorageSync = (key, value) => env.storage.items.set(key, value);
+  try {
+    assert.throws(() => s.setItem('k', 'a'.repeat(MB)), isQuota);
+    for (let i = 0; i < 10; i++) s.setItem(`k${i}`, 'a'.repeat(MB - 1024));
+    assert.throws(() => s.setItem('k10', 'a'.repeat(20 * 1024)), isQuota);
+    assert.equal(env.storage.items.size, 10);
+  } finally {
+    env.wx.setStorageSync = strict;
+    env.storage.items.clear();
+  }
+});
+
 test('storage: a broken storage is storage_unavailable, never an untyped throw', () => {
   const s = platform.storage;
   env.storage.broken = true;
