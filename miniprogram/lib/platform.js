@@ -233,10 +233,13 @@ function language() {
 }
 
 // The core wasm module, from its brotli file inside the package.
+// A missing glue or engine rejects like any other failed load.
 function loadCore() {
-  // eslint-disable-next-line global-require
-  const glue = require('../core/codewallet.js');
-  return glue.instantiate(CORE_PATH, WXWebAssembly).then(() => glue);
+  return Promise.resolve().then(() => {
+    // eslint-disable-next-line global-require
+    const glue = require('../core/codewallet.js');
+    return glue.instantiate(CORE_PATH, WXWebAssembly).then(() => glue);
+  });
 }
 
 module.exports = {

@@ -74,3 +74,19 @@ test('a failed load is a typed error, tried again on the next call', async () =>
   }
   assert.ok((await core()).qrMatrix);
 });
+
+test('a runtime without WXWebAssembly gets a typed rejection, not a throw', async () => {
+  const corePath = require.resolve('../../miniprogram/lib/core.js');
+  delete require.cache[corePath];
+  const { core } = require(corePath);
+  delete require.cache[corePath];
+  const engine = globalThis.WXWebAssembly;
+  delete globalThis.WXWebAssembly;
+  let loading;
+  try {
+    loading = core();
+  } finally {
+    globalThis.WXWebAssembly = engine;
+  }
+  await assert.rejects(loading, (e) => e.code === 'core_unavailable');
+});
