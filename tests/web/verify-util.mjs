@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, servePages, launchBrowser, recordRequests, cw } from './harness.mjs';
+import { ROOT, cw } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { PNG } = require('pngjs');
@@ -130,33 +130,6 @@ export async function readVerdict(page) {
 export async function nextPerson(page) {
   await page.click('#v-next');
   await page.waitForSelector('#verdict', { state: 'hidden' });
-}
-
-/**
- * Scans the `kind` credential of `issuer` through Chromium's fake camera, with
- * the network cut after the page and its service worker have loaded; writes the
- * video into `videosDir`. Returns the verdict, the requests made while scanning
- * and the log summary.
- */
-export async function scanCredentialWithCamera(issuer, videosDir, kind) {
-  const video = join(videosDir, `${kind}.y4m`);
-  writeY4m(video, await qrImage(issuer.credentials[kind]));
-  const site = await servePages(issuer);
-  const browser = await launchBrowser({ fakeVideo: video });
-  try {
-    const context = await browser.newContext();
-    await context.grantPermissions(['camera'], { origin: site.url });
-    const page = await openVerifier(context, site);
-    await goOffline(context, page, site);
-    const requests = recordRequests(page);
-    await page.click('#scan-btn');
-    const verdict = await readVerdict(page);
-    const log = await page.textContent('#log-summary');
-    return { verdict, requests, log };
-  } finally {
-    await browser.close();
-    await site.cleanup();
-  }
 }
 
 /**
