@@ -8,8 +8,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeIssuer, servePages, launchBrowser } from './harness.mjs';
+import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
 import { openVerifier } from './verify-util.mjs';
+
+const { translator } = await import(join(ROOT, 'www/wallet/i18n.js'));
+const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 
 let issuer;
 let browser;
@@ -58,7 +61,7 @@ test('wallet: a new build installs as a new cache, the page offers a reload, and
     deploy(site, 'wallet/i18n.js', "offlineReady: 'Installed for offline use:", "offlineReady: 'Installed (new build) for offline use:");
     await checkForUpdate(page);
     await page.waitForSelector('#update:not([hidden])');
-    assert.equal(await page.textContent('#update span'), 'A new version of this page is installed.');
+    assert.equal(await page.textContent('#update span'), translator('en')('updateReady'));
     assert.deepEqual(await cachesAfterUpdate(page, 'codewallet-wallet-'), ['codewallet-wallet-next-build']);
 
     await page.click('#update-btn');
@@ -90,7 +93,7 @@ test('verifier: a new build installs as a new cache and the page offers a reload
     await page.waitForSelector('#update:not([hidden])');
     assert.deepEqual(await cachesAfterUpdate(page, 'cw-verify-'), ['cw-verify-next-build']);
     // The open page keeps running the build it started with.
-    assert.equal(await page.textContent('#scan-btn'), 'Scan');
+    assert.equal(await page.textContent('#scan-btn'), t('en', 'scan'));
 
     await page.click('#update-btn');
     await page.waitForSelector('body[data-ready=true]');

@@ -14,14 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, release } from './harness.mjs';
 import { openVerifier, goOffline, readVerdict, nextPerson, qrImage, writeY4m } from './verify-util.mjs';
+import { messagePattern } from './text.mjs';
 
 const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 
-/** A message of the table as a pattern, any text standing for its parameter. */
-const pattern = (key) => {
-  const parts = t('en', key, '\u0000').split('\u0000').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.+')}$`);
-};
+const pattern = (key) => messagePattern((m) => t('en', key, m));
 
 // kind of credential → what the verdict screen shows for it.
 const VERDICTS = [

@@ -8,6 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, memoryStorage, cw } from './harness.mjs';
 
+const { translator } = await import(join(ROOT, 'www/wallet/i18n.js'));
+
 let issuer;
 let site;
 let browser;
@@ -54,7 +56,7 @@ test('a newer credential is fetched and replaces the old one in place; failures 
     assert.ok(requests.some((u) => u.endsWith(`/demo-data/refresh/${oldId}.txt`)), requests.join('\n'));
     assert.equal(await page.getAttribute('#qr', 'data-text'), fresh);
     assert.equal(await page.textContent('#who'), '张*丰');
-    assert.deepEqual(await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.textContent)), ['Me', '张*丰']);
+    assert.deepEqual(await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.textContent)), [translator('en')('me'), '张*丰']);
     const stored = await page.evaluate(() => localStorage.getItem('codewallet.wallet'));
     assert.ok(stored.includes(fresh) && !stored.includes(old));
 

@@ -1,0 +1,16 @@
+// Expected page text from the pages' message tables: a message whose
+// parameters are not known in advance (a duration, a date) as a pattern.
+
+const MARK = '\u0000';
+
+/** `s` with every character that means something in a RegExp escaped. */
+export const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The whole message as a RegExp, any text standing for each parameter:
+ * `render(mark)` renders it with `mark` as every parameter, e.g.
+ * `(m) => t('en', 'r_expired', m)` or `(m) => tr('left', { time: m })`.
+ */
+export function messagePattern(render) {
+  return new RegExp(`^${render(MARK).split(MARK).map(escapeRegExp).join('.+')}$`);
+}
