@@ -21,7 +21,9 @@ const FAMILY = 12; // the wallet's limit of people on one phone
 const WIDTH = 320;
 const HEIGHT = 240;
 const FPS = 20;
-const FRAMES_PER_CODE = 4; // 0.2 s in front of the camera: a brisk queue, a short test
+// 0.4 s in front of the camera: a brisk queue, yet long enough that a page on a
+// loaded machine still sees every code (a missed tube would be a wrong link).
+const FRAMES_PER_CODE = 8;
 const RESULTS = { negative: 'green', positive: 'red', inconclusive: 'yellow' };
 
 const work = mkdtempSync(join(tmpdir(), 'cw-round-'));
