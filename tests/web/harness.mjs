@@ -191,6 +191,18 @@ export async function release(...things) {
   }
 }
 
+/**
+ * The usual set-up of a page test file: an issuer, the pages served for it
+ * and a browser (options passed to makeIssuer, servePages and launchBrowser);
+ * end them with `release(browser, site, issuer)`.
+ */
+export async function openPages({ issuer: issuerOptions, serve, browser: browserOptions } = {}) {
+  const issuer = makeIssuer(issuerOptions);
+  const site = await servePages(issuer, serve);
+  const browser = await launchBrowser(browserOptions);
+  return { issuer, site, browser };
+}
+
 /** A `localStorage` stand-in over a Map (`values`), for the wasm modules in Node. */
 export function memoryStorage() {
   const values = new Map();

@@ -6,19 +6,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, memoryStorage, cw } from './harness.mjs';
+import { ROOT, recordRequests, memoryStorage, cw, openPages, release } from './harness.mjs';
 
 const { translator } = await import(join(ROOT, 'www/wallet/i18n.js'));
 
-let issuer;
-let site;
-let browser;
+let issuer, site, browser;
 let core;
 
 before(async () => {
-  issuer = makeIssuer();
-  site = await servePages(issuer);
-  browser = await launchBrowser();
+  ({ issuer, site, browser } = await openPages());
   core = await import(join(ROOT, 'www/pkg/core/codewallet.js'));
   core.initSync({ module: readFileSync(join(ROOT, 'www/pkg/core/codewallet_bg.wasm')) });
   const configPath = join(site.dir, 'demo-data/config.json');
@@ -26,12 +22,7 @@ before(async () => {
   writeFileSync(configPath, JSON.stringify({ ...config, refreshUrl: 'refresh/{id}.txt' }));
   mkdirSync(join(site.dir, 'demo-data/refresh'));
 });
-
-after(async () => {
-  await browser?.close();
-  await site?.cleanup();
-  issuer?.cleanup();
-});
+after(() => release(browser, site, issuer));
 
 test('a newer credential is fetched and replaces the old one in place; failures back off', async () => {
   const old = issuer.credentials.valid;

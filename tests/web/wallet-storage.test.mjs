@@ -3,24 +3,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeIssuer, servePages, launchBrowser } from './harness.mjs';
+import { openPages, release } from './harness.mjs';
 import { MESSAGES } from '../../www/wallet/i18n.js';
 
-let issuer;
-let site;
-let browser;
+let issuer, site, browser;
 
-before(async () => {
-  issuer = makeIssuer();
-  site = await servePages(issuer);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.cleanup();
-  issuer?.cleanup();
-});
+before(async () => ({ issuer, site, browser } = await openPages()));
+after(() => release(browser, site, issuer));
 
 const link = (text) => `${site.url}/wallet/#${encodeURIComponent(text)}`;
 

@@ -6,25 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeIssuer, servePages, launchBrowser, cw } from './harness.mjs';
+import { makeIssuer, cw, openPages, release } from './harness.mjs';
 import { MESSAGES } from '../../www/wallet/i18n.js';
 
 const en = MESSAGES.en;
-let issuer;
-let site;
-let browser;
+let issuer, site, browser;
 
-before(async () => {
-  issuer = makeIssuer();
-  site = await servePages(issuer);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.cleanup();
-  issuer?.cleanup();
-});
+before(async () => ({ issuer, site, browser } = await openPages()));
+after(() => release(browser, site, issuer));
 
 const link = (text) => `${site.url}/wallet/#${encodeURIComponent(text)}`;
 const data = (name) => join(site.dir, 'demo-data', name);
