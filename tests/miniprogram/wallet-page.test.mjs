@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
 import jsQR from 'jsqr';
 import * as reader from '../../www/pkg/reader/codewallet.js';
+import { translator as walletTranslator } from '../../www/wallet/i18n.js';
+import { messagePattern } from '../web/text.mjs';
 import { ROOT, buildPackage, makeIssuer } from './util.mjs';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +23,10 @@ let waitFor;
 let cw;
 let trust;
 let codeView;
+// The words expected, from the message tables: the web wallet's and the
+// mini-program's own.
+const tr = (language) => walletTranslator(language);
+let own;
 
 before(async () => {
   buildPackage();
@@ -32,6 +38,7 @@ before(async () => {
   ({ renderPage, waitFor } = pageEnv);
   cw = await require('../../miniprogram/lib/core.js').core();
   codeView = require('../../miniprogram/lib/code-view.js');
+  own = require('../../miniprogram/lib/messages.js').translator;
   trust = new cw.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
 });
 
@@ -104,7 +111,7 @@ test('a stored code is drawn with its quiet zone and read back by our reader and
   const html = comp.dom.innerHTML;
   assert.equal(comp.data.status.colour, 'green');
   assert.match(html, /class="[^"]*green[^"]*"/);
-  assert.ok(comp.dom.textContent.includes('Green: may pass'));
+  assert.ok(comp.dom.textContent.includes(tr('en')('status_green')));
   assert.ok(comp.dom.textContent.includes('✓'));
   assert.equal(comp.data.name, credential.displayName);
   assert.ok(comp.dom.textContent.includes('张*丰'));
@@ -147,20 +154,21 @@ test('Chinese, and each status in its own words and colour', async () => {
   store(['me', issuer.credentials.valid], ['kid', issuer.credentials.yellow], ['dad', issuer.credentials.red],
     ['gran', issuer.credentials.expired, issuer.now - 3 * DAY + 60]);
   const cases = [
-    [0, 'green', '绿码：可通行', 'Green: may pass'],
-    [1, 'yellow', '黄码：限制通行', 'Yellow: restrictions apply'],
-    [2, 'red', '红码：不可通行', 'Red: may not pass'],
-    [3, 'grey', '已过期', 'Expired'],
+    [0, 'green', 'status_green'],
+    [1, 'yellow', 'status_yellow'],
+    [2, 'red', 'status_red'],
+    [3, 'grey', 'status_expired'],
   ];
-  for (const language of ['zh_CN', 'en']) {
+  for (const [language, lang] of [['zh_CN', 'zh-CN'], ['en', 'en']]) {
     env.app.language = language;
-    for (const [index, colour, zh, en] of cases) {
+    for (const [index, colour, key] of cases) {
       env.canvases.made.length = 0;
       const comp = await shown({ index });
       assert.equal(comp.data.status.colour, colour);
       const words = comp.dom.textContent;
-      assert.ok(words.includes(language === 'en' ? en : zh), `${language} ${index}: ${words}`);
-      assert.ok(words.includes(language === 'en' ? 'Valid until' : '有效期至'));
+      assert.ok(words.includes(tr(lang)(key)), `${language} ${index}: ${words}`);
+      assert.ok(words.includes(own(lang)('validUntilLabel')));
+      assert.ok(words.includes(tr(lang)('maskedName')));
       assert.deepEqual(readBack().ours, [[issuer.credentials.valid, issuer.credentials.yellow, issuer.credentials.red, issuer.credentials.expired][index]]);
       comp.detach();
     }
@@ -171,7 +179,7 @@ test('Chinese, and each status in its own words and colour', async () => {
 test('no stored code, or storage that fails: said in words, nothing drawn', async () => {
   let comp = await shown();
   assert.equal(comp.data.state, 'empty');
-  assert.ok(comp.dom.textContent.includes('No health code on this phone yet.'));
+  assert.ok(comp.dom.textContent.includes(own('en')('empty')));
   comp.detach();
   env.storage.broken = true;
   try {
@@ -192,14 +200,18 @@ test('a damaged store is kept aside and said so in words', async () => {
   env.storage.items.set('codewallet.wallet', `${good.slice(0, good.length / 2)}`);
   let comp = await shown();
   assert.equal(comp.data.state, 'empty');
-  assert.ok(comp.dom.textContent.includes('Part of the stored codes could not be read'));
+  const notice = (lang) => messagePattern((m) => tr(lang)('loadProblem', { reason: m, skipped: m, key: m }));
+  assert.match(comp.data.notice, notice('en'));
+  assert.ok(comp.dom.textContent.includes(comp.data.notice));
+  assert.ok(comp.dom.textContent.includes('codewallet.wallet.unreadable'), 'the backup key is named');
   assert.equal(env.storage.items.get('codewallet.wallet.unreadable'), good.slice(0, good.length / 2));
   comp.detach();
 
   // In Chinese too; nothing of the backup is overwritten by a second load.
   env.app.language = 'zh_CN';
   comp = await shown();
-  assert.ok(comp.dom.textContent.includes('部分已保存的健康码无法读取'));
+  assert.match(comp.data.notice, notice('zh-CN'));
+  assert.ok(comp.dom.textContent.includes(comp.data.notice));
   assert.equal(env.storage.items.get('codewallet.wallet.unreadable'), good.slice(0, good.length / 2));
   comp.detach();
 });
@@ -212,6 +224,6 @@ test('a page with no canvas says so in words', async (t) => {
   });
   const comp = await shown();
   assert.equal(comp.data.state, 'failed');
-  assert.ok(comp.dom.textContent.includes('This code cannot be shown (no_canvas).'));
+  assert.ok(comp.dom.textContent.includes(own('en')('failed', { code: 'no_canvas' })));
   comp.detach();
 });

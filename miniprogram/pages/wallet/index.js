@@ -4,7 +4,7 @@
 const { core } = require('../../lib/core.js');
 const platform = require('../../lib/platform.js');
 const { drawQr, statusOf, dateTime } = require('../../lib/code-view.js');
-const { MESSAGES, languageOf, translator } = require('../../lib/messages.js');
+const { OWN, languageOf, translator } = require('../../lib/messages.js');
 
 Component({
   properties: {
@@ -40,8 +40,8 @@ Component({
   methods: {
     // The static words of the screen, with {code} filled in where given.
     words(params) {
-      const words = {};
-      for (const key of Object.keys(MESSAGES.en)) words[key] = this.t(key, params);
+      const words = { name: this.t('maskedName') };
+      for (const key of Object.keys(OWN.en)) words[key] = this.t(key, params);
       return words;
     },
 
@@ -52,7 +52,10 @@ Component({
         cw = await core();
         const wallet = new cw.Wallet(platform.storage);
         const problem = wallet.loadProblem;
-        if (problem) this.setData({ notice: this.t('damaged', { reason: problem.reason }) });
+        if (problem) {
+          const params = { reason: problem.reason, skipped: problem.skipped, key: problem.backupKey };
+          this.setData({ notice: this.t(problem.backedUp ? 'loadProblem' : 'loadProblemNoBackup', params) });
+        }
         entry = wallet.entries()[this.data.index];
       } catch (e) {
         this.fail(e);
