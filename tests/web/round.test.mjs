@@ -1,8 +1,8 @@
 // A whole round, as a city runs it, with every part real: 200 people hold
-// their "awaiting result" code in family wallets; a checkpoint registers each
-// of them with a sample tube through its camera (Chromium's fake capture fed a
-// video of the queue: a person's code, then their tube); the page uploads the
-// registrations to Garage by itself; the lab's CSV is joined by `codewallet
+// their "awaiting result" code in family wallets; two checkpoints register
+// them, half each, with a sample tube through their cameras (Chromium's fake
+// capture fed a video of the queue: a person's code, then their tube); the
+// pages upload the registrations to Garage by themselves; the lab's CSV is joined by `codewallet
 // collect`; `issue-batch` signs the new codes and `publish` puts them in the
 // public refresh bucket; each wallet's own refresh then shows its people's new
 // codes, with the status the lab found for their tube.
@@ -18,6 +18,7 @@ import { openVerifier, qrImage } from './verify-util.mjs';
 
 const PEOPLE = 200;
 const FAMILY = 12; // the wallet's limit of people on one phone
+const STATIONS = 2; // checkpoints, each with its own camera, grant and half of the queue
 const WIDTH = 320;
 const HEIGHT = 240;
 const FPS = 20;
@@ -28,7 +29,8 @@ const RESULTS = { negative: 'green', positive: 'red', inconclusive: 'yellow' };
 
 const work = mkdtempSync(join(tmpdir(), 'cw-round-'));
 const path = (name) => join(work, name);
-let issuer, site, browser, store;
+let issuer, site, store;
+const browsers = [];
 
 /** The queue as the checkpoint's camera sees it: each person's code, then their tube; then nobody. */
 async function writeQueueVideo(file, people) {
@@ -54,7 +56,7 @@ before(async () => {
   cw('store-cors', '--store', store.file, '--origin', site.url);
 });
 
-after(() => release(browser, site, store, issuer, work));
+after(() => release(...browsers, site, store, issuer, work));
 
 /** The lab's finding for the i-th tube: one in seven positive, one in eleven inconclusive, else negative. */
 const labResult = (i) => (i % 7 === 3 ? 'positive' : i % 11 === 5 ? 'inconclusive' : 'negative');
@@ -70,13 +72,17 @@ test(`a round: ${PEOPLE} people registered with tubes by camera, uploaded, joine
   }));
   assert.equal(people.length, PEOPLE);
 
-  await writeQueueVideo(path('queue.y4m'), people);
-  browser = await launchBrowser({ fakeVideo: path('queue.y4m') });
+  // Each checkpoint's camera is a browser of its own (Chromium's fake capture reads one file per launch).
+  const queues = Array.from({ length: STATIONS }, (_, s) => people.filter((_, i) => i % STATIONS === s));
+  for (const [s, queue] of queues.entries()) {
+    await writeQueueVideo(path(`queue-${s}.y4m`), queue);
+    browsers.push(await launchBrowser({ fakeVideo: path(`queue-${s}.y4m`) }));
+  }
 
   // Families of up to twelve, each wallet holding its people's codes.
   const wallets = [];
   for (let f = 0; f * FAMILY < PEOPLE; f++) {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browsers[0].newContext({ locale: 'en-US' });
     await context.clock.install();
     const page = await context.newPage();
     await page.goto(`${site.url}/wallet/`);
@@ -91,22 +97,30 @@ test(`a round: ${PEOPLE} people registered with tubes by camera, uploaded, joine
     wallets.push({ context, page, members });
   }
 
-  // The checkpoint: registration mode, its station's upload grant, the camera on.
-  const checkpoint = await browser.newContext();
-  await checkpoint.grantPermissions(['camera'], { origin: site.url });
-  const page = await openVerifier(checkpoint, site, { mode: 'registration', autoNext: 0.1 });
-  const grantText = cw('grant', '--root-key', join(issuer.dir, 'root.key'), '--store', store.file,
-    '--station', 'ROUND-01', '--out', path('ROUND-01.cwg')).trim();
-  await page.fill('#paste', grantText);
-  await page.click('#check-btn');
-  await page.waitForSelector('#grant-info[data-station=ROUND-01]');
+  // The checkpoints: registration mode, each its station's upload grant, the cameras on at once.
+  const checkpoints = await Promise.all(queues.map(async (queue, s) => {
+    const context = await browsers[s].newContext();
+    await context.grantPermissions(['camera'], { origin: site.url });
+    const page = await openVerifier(context, site, { mode: 'registration', autoNext: 0.1 });
+    const station = `ROUND-0${s + 1}`;
+    const grantText = cw('grant', '--root-key', join(issuer.dir, 'root.key'), '--store', store.file,
+      '--station', station, '--out', path(`${station}.cwg`)).trim();
+    await page.fill('#paste', grantText);
+    await page.click('#check-btn');
+    await page.waitForSelector(`#grant-info[data-station=${station}]`);
+    return { page, queue };
+  }));
   const started = Date.now();
-  await page.click('#scan-btn');
-  await page.waitForSelector(`#log-summary[data-total="${PEOPLE}"]`, { state: 'attached', timeout: 5 * 60_000 });
+  await Promise.all(checkpoints.map(async ({ page, queue }) => {
+    await page.click('#scan-btn');
+    await page.waitForSelector(`#log-summary[data-total="${queue.length}"]`, { state: 'attached', timeout: 5 * 60_000 });
+    await page.click('#scan-btn');
+  }));
   const scanned = (Date.now() - started) / 1000;
-  await page.click('#scan-btn');
-  await page.waitForSelector('#sync-state[data-state=idle][data-waiting="0"]', { timeout: 60_000 });
-  console.log(`# ${PEOPLE} people registered by camera in ${scanned.toFixed(1)} s; all uploaded`);
+  for (const { page } of checkpoints) {
+    await page.waitForSelector('#sync-state[data-state=idle][data-waiting="0"]', { timeout: 60_000 });
+  }
+  console.log(`# ${PEOPLE} people registered by camera at ${STATIONS} checkpoints in ${scanned.toFixed(1)} s; all uploaded`);
 
   // The lab's results by tube; collect joins them with the registrations.
   writeFileSync(path('lab.csv'), `tube,result\n${people.map((p) => `${p.tube},${p.result}`).join('\n')}\n`);
