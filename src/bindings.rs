@@ -421,19 +421,22 @@ pub fn id_number_matches(text: &str, number: &str) -> Result<bool, JsValue> {
 }
 
 /// Every code the core can return that a front end shows, by kind:
-/// `{verdict, warning, wallet, scan}` (arrays of strings; `scan` is empty in
-/// the module without the reader). Front ends test their messages against it.
+/// `{verdict, warning, wallet, scan, status}` (arrays of strings; `scan` is
+/// empty in the module without the reader). Front ends test their messages
+/// against it.
 #[wasm_bindgen(js_name = messageCodes)]
 pub fn message_codes() -> Result<JsValue, JsValue> {
     #[cfg(feature = "reader")]
     let scan = crate::scan::ScanError::CODES;
     #[cfg(not(feature = "reader"))]
     let scan: &[&str] = &[];
+    let statuses = credential::Status::ALL.map(credential::Status::name);
     let kinds = [
         ("verdict", Failure::CODES),
         ("warning", Warning::CODES),
         ("wallet", crate::wallet::WalletError::CODES),
         ("scan", scan),
+        ("status", &statuses[..]),
     ];
     let out = js_sys::Object::new();
     for (kind, codes) in kinds {

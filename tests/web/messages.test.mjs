@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 import { LANGUAGES as VERIFIER } from '../../www/verify/i18n.js';
@@ -27,7 +27,7 @@ const FRONT_ENDS = {
 };
 
 test('the core lists its codes, each kind non-empty', () => {
-  for (const kind of ['verdict', 'warning', 'wallet', 'scan']) {
+  for (const kind of ['verdict', 'warning', 'wallet', 'scan', 'status']) {
     assert.ok(codes[kind].length > 0, kind);
     for (const code of codes[kind]) assert.match(code, /^[a-z_]+$/);
   }
@@ -52,5 +52,28 @@ for (const [name, { tables, keys }] of Object.entries(FRONT_ENDS)) {
       }
     }
     assert.deepEqual(missing, []);
+  });
+}
+
+// Keys built from a code at run time (`r_${code}` …), by front end; the
+// page's markup names the rest in `data-t` attributes.
+const DYNAMIC = { verifier: ['r_', 'w_', 'e_', 'd_', 'tube_', 'status'], wallet: ['err_', 'warn_', 'status_'] };
+const SOURCES = { verifier: ['www/verify', 'www/shared'], wallet: ['www/wallet', 'www/shared'] };
+
+for (const [name, { tables }] of Object.entries(FRONT_ENDS)) {
+  test(`${name}: every message is used (its key, or a code it is built from, is in the page's code)`, () => {
+    const source = SOURCES[name].flatMap((dir) => readdirSync(join(ROOT, dir))
+      .filter((f) => /\.(js|html)$/.test(f) && f !== 'i18n.js')
+      .map((f) => readFileSync(join(ROOT, dir, f), 'utf8'))).join('\n');
+    const quoted = (word) => new RegExp(`['"\`]${word}['"\`]`).test(source);
+    const allCodes = Object.values(codes).flat();
+    const unused = Object.keys(tables.en).filter((key) => {
+      if (quoted(key)) return false;
+      const prefix = DYNAMIC[name].find((p) => key.startsWith(p));
+      if (!prefix) return true;
+      const code = key.slice(prefix.length);
+      return !(allCodes.includes(code) || quoted(code) || quoted(code.toLowerCase()));
+    });
+    assert.deepEqual(unused, []);
   });
 }

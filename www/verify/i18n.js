@@ -104,7 +104,6 @@ const en = {
   e_unreadable: 'A QR code was seen but could not be read. Try again closer, with more light.',
   e_not_image: 'This file is not an image that can be read.',
   e_bad_dimensions: 'The image could not be read.',
-  e_busy: 'Still reading the previous image.',
   // trust list
   tlNone: 'No trust list loaded',
   tlInfo: 'Trust list in use: #{0} · {1} · signed {2} ({3} ago)',
@@ -132,7 +131,6 @@ const en = {
   autoNext: 'Next person automatically after (s, 0 = off)',
   staleHours: 'Warn when the trust list is older than (hours)',
   sound: 'Sound and vibration',
-  language: 'Language',
   logSummary: '{0} records, {1} not yet uploaded or in a saved export · this hour: {2} may pass, {3} to check, {4} may not pass',
   exportCsv: 'Export CSV',
   exportJsonl: 'Export JSON Lines',
@@ -154,7 +152,6 @@ const en = {
   logFull: 'The log is full (device storage). Scanning stopped so nothing is lost: export the log, confirm it saved, then delete exported records.',
   logBroken: 'The log cannot be written ({0}). Scanning stopped so nothing is lost.',
   logResume: 'Log has room again: scanning resumed.',
-  ago: '{0} ago',
 };
 
 const zh = {
@@ -256,7 +253,6 @@ const zh = {
   e_unreadable: '看到了二维码但无法读取。请靠近一些、增加光线后重试。',
   e_not_image: '此文件不是可读取的图片。',
   e_bad_dimensions: '无法读取此图片。',
-  e_busy: '仍在读取上一张图片。',
   tlNone: '未加载信任列表',
   tlInfo: '正在使用信任列表 #{0} · {1} · 签发于 {2}（{3}前）',
   tlStale: '已过时：超过 {0}。联网时请更新。',
@@ -282,7 +278,6 @@ const zh = {
   autoNext: '自动进入下一位（秒，0 = 关闭）',
   staleHours: '信任列表超过多少小时提醒',
   sound: '声音和振动',
-  language: '语言',
   logSummary: '共 {0} 条，{1} 条尚未上传或不在已保存的导出中 · 本小时：可以通行 {2}，需核查 {3}，不可通行 {4}',
   exportCsv: '导出 CSV',
   exportJsonl: '导出 JSON Lines',
@@ -304,7 +299,6 @@ const zh = {
   logFull: '记录已满（设备存储空间不足）。为避免丢失已停止扫码：请导出记录并确认已保存，然后删除已导出的记录。',
   logBroken: '无法写入记录（{0}）。为避免丢失已停止扫码。',
   logResume: '记录已有空间：已恢复扫码。',
-  ago: '{0}前',
 };
 
 export const LANGUAGES = { en, 'zh-CN': zh };
