@@ -90,6 +90,15 @@ const storage = {
       throw typedError('storage_unavailable', errMsg(e));
     }
   },
+
+  // Every key stored.
+  keys() {
+    try {
+      return wx.getStorageInfoSync().keys.slice();
+    } catch (e) {
+      throw typedError('storage_unavailable', errMsg(e));
+    }
+  },
 };
 
 // The platform's scanner, camera only, QR codes only. Resolves to
@@ -128,8 +137,9 @@ function call(name, options = {}) {
   });
 }
 
-function vibrate() {
-  return call('vibrateShort', { type: 'heavy' }).then((r) => r.ok);
+// A short buzz, or a long one (`long`: a refusal the staff must not miss).
+function vibrate(long = false) {
+  return (long ? call('vibrateLong') : call('vibrateShort', { type: 'heavy' })).then((r) => r.ok);
 }
 
 // While a code is shown: full brightness and the screen kept on; afterwards
@@ -232,6 +242,21 @@ function language() {
   }
 }
 
+// The runtime has no Web Crypto; the checkpoint log's module names records
+// with globalThis.crypto.getRandomValues. Record ids must be unique, not
+// secret (they link a correction to its record), so where the runtime has none
+// a Math.random stand-in is put in its place.
+function ensureRandomValues() {
+  const existing = globalThis.crypto;
+  if (existing && typeof existing.getRandomValues === 'function') return false;
+  const getRandomValues = (array) => {
+    for (let i = 0; i < array.length; i++) array[i] = Math.floor(Math.random() * 256);
+    return array;
+  };
+  Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues }, configurable: true, writable: true });
+  return true;
+}
+
 // The core wasm module, from its brotli file inside the package.
 // A missing glue or engine rejects like any other failed load.
 function loadCore() {
@@ -254,5 +279,6 @@ module.exports = {
   canvas,
   request,
   language,
+  ensureRandomValues,
   loadCore,
 };

@@ -132,6 +132,24 @@ test('screen: raised and kept on while a code is shown, then the holder\'s brigh
   assert.deepEqual([env.screen.brightness, env.screen.keepScreenOn], [0.3, false]);
   assert.equal(await platform.vibrate(), true);
   assert.equal(env.screen.vibrations, 1);
+  assert.equal(await platform.vibrate(true), true);
+  assert.deepEqual(env.screen.buzzes, ['short', 'long']);
+});
+
+test('storage keys, and a record id source where the runtime has no Web Crypto', () => {
+  env.storage.items.clear();
+  platform.storage.setItem('a', '1');
+  assert.deepEqual(platform.storage.keys(), ['a']);
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  try {
+    assert.equal(platform.ensureRandomValues(), false, 'a runtime that has one keeps it');
+    delete globalThis.crypto;
+    assert.equal(platform.ensureRandomValues(), true);
+    const bytes = globalThis.crypto.getRandomValues(new Uint8Array(64));
+    assert.ok(bytes.some((b) => b !== 0));
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', saved);
+  }
 });
 
 test('request: a network failure is a typed result, and it is counted', async () => {

@@ -227,7 +227,7 @@ function install({ pixelRatio = 2 } = {}) {
   // Screen calls answer after a few turns of the event loop, as the
   // platform's asynchronous APIs do; settled() tells when none is pending.
   let pending = 0;
-  const screen = { brightness: 0.3, keepScreenOn: false, vibrations: 0, settled: () => pending === 0 };
+  const screen = { brightness: 0.3, keepScreenOn: false, vibrations: 0, buzzes: [], settled: () => pending === 0 };
   const ok = (options, res = {}) => {
     pending++;
     setTimeout(() => {
@@ -246,6 +246,12 @@ function install({ pixelRatio = 2 } = {}) {
   };
   wx.vibrateShort = (o) => {
     screen.vibrations++;
+    screen.buzzes.push('short');
+    ok(o);
+  };
+  wx.vibrateLong = (o) => {
+    screen.vibrations++;
+    screen.buzzes.push('long');
     ok(o);
   };
   wx.getWindowInfo = () => ({ pixelRatio, windowWidth: 375, windowHeight: 667 });
