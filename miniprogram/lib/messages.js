@@ -1,8 +1,11 @@
 // The words of the mini-program's screens, in English and Chinese. The words
-// the web wallet also shows (status, name, a damaged store, errors) come from
-// its own table (www/wallet/i18n.js, brought in by scripts/miniprogram); this
-// file holds only the few that belong to the mini-program's screens.
+// the web pages also show come from their own tables, brought in by
+// scripts/miniprogram: the wallet's (status, name, a damaged store, errors,
+// www/wallet/i18n.js) and the checkpoint verifier's (verdicts, reasons,
+// warnings, the log, www/verify/i18n.js). This file holds only the few that
+// belong to the mini-program's screens.
 const wallet = require('../web/wallet/i18n.js');
+const verifier = require('../web/verify/i18n.js');
 
 const OWN = {
   en: {
@@ -21,6 +24,37 @@ const OWN = {
   },
 };
 
+// The checkpoint's own words: what the platform's scanner answers.
+const CHECKPOINT = {
+  en: {
+    loading: 'Loading…',
+    ready: 'Tap Scan and point the camera at the health code.',
+    cancelled: 'Scan cancelled: nothing was logged. Tap Scan for the next person.',
+    scanFailed: 'The scanner did not work ({code}): nothing was logged. Tap Scan to try again.',
+    setUpCode: 'This code sets up a checkpoint; here the trust list comes with the package. Nothing was logged.',
+    startFailed: 'The checkpoint could not start ({code}).',
+  },
+  'zh-CN': {
+    loading: '加载中…',
+    ready: '点击“扫码”，将摄像头对准健康码。',
+    cancelled: '已取消扫码，未记录。点击“扫码”核验下一位。',
+    scanFailed: '扫码失败（{code}），未记录。点击“扫码”重试。',
+    setUpCode: '这是设置检查点用的码；此处的信任列表随程序包提供。未记录。',
+    startFailed: '检查点无法启动（{code}）。',
+  },
+};
+
+const fill = (text, params) => text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+
+// The checkpoint's translator: tr(key, {name: value}) for its own words,
+// tr.verifier(key, ...args) for the verifier's table.
+function checkpointTranslator(language) {
+  const own = CHECKPOINT[language] || CHECKPOINT.en;
+  const tr = (key, params = {}) => fill(own[key] !== undefined ? own[key] : key, params);
+  tr.verifier = (key, ...args) => verifier.t(language, key, ...args);
+  return tr;
+}
+
 // The platform says 'zh_CN', 'zh_TW', 'en'; the pages' own rule picks from
 // language tags.
 function languageOf(platformLanguage) {
@@ -32,8 +66,7 @@ function languageOf(platformLanguage) {
 function translator(language) {
   const own = OWN[language] || OWN.en;
   const shared = wallet.translator(language);
-  return (key, params = {}) =>
-    key in own ? own[key].replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : shared(key, params);
+  return (key, params = {}) => (key in own ? fill(own[key], params) : shared(key, params));
 }
 
-module.exports = { OWN, languageOf, translator };
+module.exports = { OWN, CHECKPOINT, languageOf, translator, checkpointTranslator };
