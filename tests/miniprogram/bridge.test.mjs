@@ -146,6 +146,11 @@ test('the build refuses a module that is not there, and leaves the previous outp
   assert.throws(() => bridge(dir, out, ['a.js', 'bad.js']), /bad\.js: touches document/);
   assert.throws(() => bridge(dir, out, ['missing.js']), /missing\.js: cannot be read/);
   assert.deepEqual(readdirSync(out).sort(), ['a.js', 'lib']);
+  // A module no longer bridged goes from the output.
+  writeFileSync(join(dir, 'c.js'), 'export const c = 1;\n');
+  bridge(dir, out, ['c.js']);
+  assert.deepEqual(readdirSync(out).sort(), ['c.js', 'lib']);
+  assert.deepEqual(readdirSync(join(out, 'lib')), []);
 });
 
 test('every bridged module loads in the platform\'s environment, with no WebAssembly, TextEncoder, TextDecoder or fetch', () => {
