@@ -243,6 +243,20 @@ test('a package without a trust list, or with one from another root, refuses eve
   assert.equal(env.network.calls.length, 0);
 });
 
+test('a clock that went back since the last scan is a warning on the verdict, in the verifier\'s words', async () => {
+  env.app.language = 'zh_CN';
+  const comp = await opened();
+  env.storage.items.set('cw.log.meta', JSON.stringify({ next: 1, values: { lastScan: Date.now() + 10 * 60_000 } }));
+  await scanned(comp, { result: issuer.credentials.valid });
+  const v = comp.data.verdict;
+  assert.equal(v.decision, 'pass');
+  assert.equal(v.icon, '!', 'a pass with a warning is marked');
+  assert.equal(v.warnings.length, 1);
+  assert.match(v.warnings[0], messagePattern((m) => t('zh-CN', 'w_clock_jump', m)));
+  assert.ok(comp.dom.textContent.includes(v.warnings[0]));
+  comp.detach();
+});
+
 test('a set-up code (trust list) scanned here is not taken as a person and logs nothing', async () => {
   const comp = await opened();
   const text = readFileSync(`${issuer.trustListPath}.txt`, 'utf8').trim();
