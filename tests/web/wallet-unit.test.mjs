@@ -6,8 +6,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { ROOT } from './harness.mjs';
 
 const wallet = (file) => import(join(ROOT, 'www/wallet', file));
@@ -22,6 +22,7 @@ const { firstCredential } = await wallet('scan.js');
 const { staleRefreshKeys, refreshUrl } = await wallet('refresh.js');
 const { validRoot } = await wallet('trust.js');
 const { MESSAGES } = await wallet('i18n.js');
+const { drawable, keepShown } = await wallet('kept-card.js');
 const { openStorage, memoryStorage } = await import(join(ROOT, 'www/shared/storage.js'));
 
 /** A translator that shows the key and parameters it was asked for. */
@@ -211,4 +212,64 @@ test('the page starts in the saved language, else the browser\'s', () => {
   assert.equal(app.lang, 'en');
   assert.equal(app.t('title'), MESSAGES.en.title);
   assert.deepEqual(app.config, { refreshUrl: 'r/{id}' });
+});
+
+test('a kept card is drawn early only while its code is valid and well formed', () => {
+  const kept = { svg: '<svg viewBox="0 0 29 29"></svg>', notBefore: 1000, expiresAt: 5000 };
+  assert.equal(drawable(kept, 1000), true);
+  assert.equal(drawable(kept, 4939), true);
+  assert.equal(drawable(kept, 4941), false, 'not in its last minute: the core may already call it expired');
+  assert.equal(drawable(kept, 999), false, 'not yet valid');
+  assert.equal(drawable({ ...kept, svg: '<img onerror=x>' }, 2000), false);
+  for (const bad of [null, undefined, 7, 'x', {}, { ...kept, svg: null }]) assert.equal(drawable(bad, 2000), false, String(bad));
+});
+
+test('the kept card is written only when it changes, and forgotten with null', () => {
+  const raw = memoryStorage();
+  let writes = 0;
+  const setItem = raw.setItem;
+  raw.setItem = (k, v) => { writes += 1; setItem(k, v); };
+  raw.setItem('codewallet.shown', '{"svg":"<svg></svg>"}');
+  const forget = { storage: openStorage('probe', { localStorage: raw }), keptShown: undefined };
+  keepShown(forget, null);
+  assert.equal(raw.getItem('codewallet.shown'), null, 'a card kept by an earlier session is forgotten');
+  writes = 0;
+  const app = { storage: openStorage('probe', { localStorage: raw }), keptShown: undefined };
+  const shown = { svg: '<svg></svg>', kind: 'green', notBefore: 1, expiresAt: 2 };
+  keepShown(app, shown);
+  keepShown(app, { ...shown });
+  assert.equal(writes, 1);
+  assert.deepEqual(JSON.parse(raw.getItem('codewallet.shown')), shown);
+  keepShown(app, null);
+  assert.equal(raw.getItem('codewallet.shown'), null);
+  keepShown(app, null);
+  assert.equal(writes, 1);
+});
+
+test('the first view is preloaded by the page and cached by the worker; the rest loads when used', () => {
+  const dir = join(ROOT, 'www/wallet');
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]));
+  const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
+  const shell = new Set([...sw.slice(sw.indexOf('const SHELL'), sw.indexOf('];')).matchAll(/'([^']+)'/g)].map((m) => m[1]));
+  // The static imports of the entry and of wallet.js (which the entry loads at once).
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(join(dir, file), 'utf8');
+    for (const m of src.matchAll(/^import\b[^'"]*['"](\.[^'"]+)['"]/gm)) walk(posix.normalize(posix.join(posix.dirname(file), m[1])));
+  };
+  walk('main.js');
+  walk('wallet.js');
+  seen.delete('main.js');
+  for (const file of seen) {
+    assert.ok(preloaded.has(file), `${file} is preloaded`);
+    assert.ok(shell.has(file), `${file} is cached`);
+  }
+  for (const file of preloaded) assert.ok(seen.has(file), `${file} is preloaded but not part of the first view`);
+  for (const file of ['scan.js', 'refresh.js']) {
+    assert.ok(!seen.has(file), `${file} is not part of the first view`);
+    assert.ok(shell.has(file), `${file} is cached`);
+  }
 });

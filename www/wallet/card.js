@@ -3,6 +3,7 @@
 
 import { qrSvg, checkTime } from '../pkg/core/codewallet.js';
 import { $, nowSecs } from './state.js';
+import { keepShown, endKept } from './kept-card.js';
 
 const ICONS = {
   green: '<svg viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="currentColor"/><path d="M6 12.5l4 4 8-9" fill="none" stroke="#fff" stroke-width="2.6"/></svg>',
@@ -81,10 +82,13 @@ export function renderCard(app) {
   const entry = entries[app.selected];
   $('empty').hidden = entries.length > 0;
   if (!entry) {
+    endKept();
+    keepShown(app, null);
     card.hidden = true;
     app.shownText = null;
     return;
   }
+  endKept();
   card.hidden = false;
   const j = judge(trust, entry);
   const c = j.credential;
@@ -94,6 +98,7 @@ export function renderCard(app) {
     app.shownText = entry.text;
     qr.dataset.text = entry.text;
     if (!performance.getEntriesByName('qr-shown').length) performance.mark('qr-shown');
+    if (!performance.getEntriesByName('qr-checked').length) performance.mark('qr-checked');
   }
   app.shownKind = j.kind;
   card.dataset.kind = j.kind;
@@ -120,6 +125,12 @@ export function renderCard(app) {
   $('check').textContent = notes.join(' ');
   $('check').dataset.checked = String(j.checked);
   renderCountdown(app, c);
+  // Drawn before the core next time: only a code checked and valid now.
+  keepShown(app, j.checked && !j.stampKey ? {
+    svg: qr.innerHTML, icon: ICONS[j.kind], kind: j.kind, label: entry.label, aria: qr.getAttribute('aria-label'),
+    statusText, name: c.displayName, until: $('until').textContent, check: $('check').textContent,
+    notBefore: c.notBefore, expiresAt: c.expiresAt,
+  } : null);
 }
 
 function renderCountdown(app, c) {

@@ -1,5 +1,10 @@
-// The page's entry: runs the wallet (wallet.js) once the document is parsed.
+// The page's entry: draws the card kept from last time at once, then loads
+// and runs the wallet (wallet.js), whose first render confirms or replaces it.
 
-import { start } from './wallet.js';
+import { showKept, dropKept } from './kept-card.js';
 
-start();
+showKept();
+import('./wallet.js').then((m) => m.start()).catch(() => {
+  dropKept();
+  document.documentElement.dataset.ready = 'error';
+});

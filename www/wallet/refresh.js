@@ -1,14 +1,78 @@
-// Background refresh: a newer trust list, and a newer credential for each
-// person when the deployment offers one (config.refreshUrl). Each is gated by
-// backoff with full jitter (www/shared/backoff.js), its timing kept in
-// storage so a reload or a crash never retries at once.
+// Fetching from the network, in the background or for a first import: the
+// deployment's config.json and trust list (the root key pinned on first
+// provisioning, only a successor of the list in use accepted), and a newer
+// credential for each person when the deployment offers one
+// (config.refreshUrl). Background attempts are gated by backoff with full
+// jitter (www/shared/backoff.js), their timing kept in storage so a reload or
+// a crash never retries at once.
 
+import { TrustList } from '../pkg/core/codewallet.js';
 import * as backoff from '../shared/backoff.js';
 import { KEY, CONFIG_URL, nowSecs } from './state.js';
-import { render, say } from './view.js';
+import { saveTrust } from './trust-store.js';
+import { render, renderProblem, say } from './view.js';
 import { extractCredential } from './import.js';
 import { reload, reloadWallet } from './store.js';
-import { fetchTrust } from './trust.js';
+import { pinnedRoot, useTrust } from './trust.js';
+
+function setTrustProblem(app, key, params = {}) {
+  app.trustProblem = key ? { key, params } : null;
+  renderProblem(app);
+}
+
+/**
+ * Fetches config.json and the trust list it names. The root key is pinned on
+ * first provisioning; a configuration naming another root is refused. The
+ * list is kept if the core accepts it as a successor of ours. Throws on failure.
+ */
+export async function fetchTrust(app) {
+  const { storage } = app;
+  const offer = document.documentElement.dataset;
+  const res = await fetch(CONFIG_URL, { cache: 'no-cache' });
+  if (!res.ok) throw Object.assign(new Error(`config: HTTP ${res.status}`), { response: res });
+  const cfg = await res.json();
+  const root = typeof cfg.rootPublicKey === 'string' ? cfg.rootPublicKey.trim().toLowerCase() : '';
+  const pinned = pinnedRoot(app);
+  if (pinned && root !== pinned) {
+    offer.trustOffer = 'root_changed';
+    setTrustProblem(app, 'rootChanged');
+    throw Object.assign(new Error('the configuration names another root key'), { code: 'root_changed' });
+  }
+  const listUrl = new URL(cfg.trustList, CONFIG_URL);
+  const listRes = await fetch(listUrl, { cache: 'no-cache' });
+  if (!listRes.ok) throw Object.assign(new Error(`trust list: HTTP ${listRes.status}`), { response: listRes });
+  const bytes = new Uint8Array(await listRes.arrayBuffer());
+  const offered = new TrustList(bytes, root);
+  app.config = { rootPublicKey: root, refreshUrl: typeof cfg.refreshUrl === 'string' ? cfg.refreshUrl : null };
+  storage.writeJson(KEY.config, app.config);
+  if (app.trust) {
+    let relation;
+    try {
+      relation = app.trust.checkSuccessor(offered);
+    } catch (e) {
+      offered.free();
+      app.trustRefused = e.code || 'rollback';
+      offer.trustOffer = app.trustRefused;
+      return app.trust; // older, or a changed list under the same number: keep ours
+    }
+    if (relation === 'same') {
+      offered.free();
+      offer.trustOffer = 'same';
+      return app.trust;
+    }
+  }
+  storage.writeJson(KEY.root, root);
+  try {
+    await saveTrust({ root, data: bytes, at: Date.now() });
+    if (app.trustProblem && app.trustProblem.key === 'trustNotSaved') setTrustProblem(app, null);
+  } catch (e) {
+    setTrustProblem(app, 'trustNotSaved', { why: (e && e.message) || String(e) });
+  }
+  app.trustRefused = null;
+  useTrust(app, offered);
+  offer.trustOffer = 'accepted';
+  return app.trust;
+}
 
 /** Runs `attempt` if the backoff state under `name` allows it now; records the outcome. */
 export async function gated(app, name, attempt) {

@@ -1,5 +1,4 @@
-// The wallet page's state: one object, made by `createState` when the page
-// starts and passed to every module, and the keys the page keeps in storage.
+// The page's state, one object passed to every module; the storage keys.
 
 import { translator, pickLanguage } from './i18n.js';
 
@@ -48,6 +47,7 @@ export function createState(storage, browserLanguages) {
     // What the card shows, so a tick redraws only on change.
     shownText: null,
     shownKind: null,
+    keptShown: undefined, // the kept card as last written; undefined: not yet this session
     camera: { stream: null, timer: 0 },
     reader: null,
   };

@@ -19,6 +19,7 @@ const SHELL = [
   'i18n.js',
   'view.js',
   'card.js',
+  'kept-card.js',
   'people.js',
   'store.js',
   'trust.js',

@@ -1,11 +1,7 @@
-// The wallet page: shows the stored codes at once, offline, and imports new
-// ones from a link, pasted text, a photo or the camera. The wasm core does the
-// checking, the QR rendering and the storage format; the modules beside this
-// one own the DOM, each for one concern, over one state object (state.js).
-// This module only wires them together; `start()` (called by main.js) runs
-// the page, and importing any of them does nothing by itself. The photo and
-// camera reader (scan.js) and the background refresh (refresh.js) are loaded
-// when needed: the first view downloads only what shows the codes.
+// The wallet page, wired: the wasm core checks, renders QR codes and keeps
+// the store; the modules beside this one own the DOM, one concern each, over
+// one state object (state.js). Importing them does nothing; main.js calls
+// start(). scan.js and refresh.js load when needed, outside the first view.
 
 import init from '../pkg/core/codewallet.js';
 import { openStorage } from '../shared/storage.js';
@@ -13,30 +9,30 @@ import { LANGS } from './i18n.js';
 import { $, KEY, createState, setLanguage } from './state.js';
 import { render, renderStatic, renderOffline, sayError } from './view.js';
 import { tick, untilNextSecond } from './card.js';
+import { dropKept } from './kept-card.js';
+import { importText, importFromFragment } from './import.js';
 import { openWallet, reloadWallet } from './store.js';
 import { loadTrust } from './trust-store.js';
 import { restoreTrust, useTrust } from './trust.js';
 import { wirePeople } from './people.js';
-import { importText, importFromFragment } from './import.js';
 
-/** Photo and camera reading, loaded when first used (see scan.js). */
+/** Photo and camera reading, loaded when first used. */
 const scan = (app, use) => import('./scan.js').then(use).catch((e) => sayError(app, e));
 
-/** The background refresh, loaded once the codes are on screen: it never holds them up. */
+/** The background refresh, loaded once the codes are on screen, and only online. */
 const refresh = (app) => {
-  import('./refresh.js').then((m) => m.refreshInBackground(app)).catch(() => {});
+  if (navigator.onLine) import('./refresh.js').then((m) => m.refreshInBackground(app)).catch(() => {});
 };
 
-/** Installs the page for offline use (sw.js keeps the whole app shell); a new build taking over is announced. */
+/** Installs sw.js for offline use; a new build taking over is announced. */
 async function registerWorker(app) {
   if (!('serviceWorker' in navigator) || !navigator.serviceWorker) {
     app.offlineState = 'none';
     renderOffline(app);
     return;
   }
-  // A worker taking over from another is a new build, installed whole; this
-  // page still runs the old one until it is reloaded.
-  // (The first worker of a page that had none is the first install: no notice.)
+  // A worker taking over from another is a new build; this page runs the old
+  // one until reloaded. (A first worker is the first install: no notice.)
   let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (controlled) $('update').hidden = false;
@@ -110,6 +106,7 @@ export async function start() {
     await run(app);
   } catch (e) {
     document.documentElement.dataset.ready = 'error';
+    dropKept();
     sayError(app, e);
   }
   return app;
