@@ -2,29 +2,17 @@
 // (core/config.js, written by scripts/miniprogram), opened with the root key
 // pinned in the same file. A list signed by another root, or none at all,
 // leaves the checkpoint without one: every scan is then refused as `no_trust`.
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const base64 = require('../web/shared/base64.js');
 
-// The runtime has no atob; the config's base64 is ours, but checked anyway.
+// The config's base64 is ours, but checked anyway.
 function fromBase64(text) {
-  const clean = String(text).replace(/=+$/, '');
-  if (!/^[A-Za-z0-9+/]*$/.test(clean) || clean.length % 4 === 1) {
+  try {
+    return base64.fromBase64(text);
+  } catch {
     const error = new Error('the trust list in the config is not base64');
     error.code = 'malformed';
     throw error;
   }
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let n = 0;
-  for (const c of clean) {
-    value = (value << 6) | BASE64.indexOf(c);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (value >> bits) & 0xff;
-    }
-  }
-  return out;
 }
 
 function loadConfig() {
