@@ -3,8 +3,9 @@
 
 import { showKept, dropKept } from './kept-card.js';
 
-showKept();
-import('./wallet.js').then((m) => m.start()).catch(() => {
+// A kept card reaches the screen (one frame) before the core's work takes the thread.
+const painted = showKept() ? new Promise((ok) => requestAnimationFrame(() => setTimeout(ok))) : Promise.resolve();
+painted.then(() => import('./wallet.js')).then((m) => m.start()).catch(() => {
   dropKept();
   document.documentElement.dataset.ready = 'error';
 });

@@ -5,7 +5,6 @@
 // One record: { root, data: Uint8Array, at } under the key 'current'.
 
 import { idbValue } from '../shared/idb-value.js';
-import { fromBase64 } from '../shared/base64.js';
 
 /** Where earlier versions kept the list, as JSON with base64 data. */
 export const LEGACY_KEY = 'codewallet.trust';
@@ -30,11 +29,15 @@ export function saveTrust(record) {
   return store.put({ root: record.root, data: record.data, at: record.at });
 }
 
-/** A list saved by an earlier version in localStorage: `{root, data, at}` or null. */
-export function legacyTrust(storage) {
+/**
+ * A list saved by an earlier version in localStorage: `{root, data, at}` or
+ * null. Its decoder is loaded only when there is one.
+ */
+export async function legacyTrust(storage) {
   try {
     const c = JSON.parse(storage.getItem(LEGACY_KEY));
     if (!c || typeof c.data !== 'string' || typeof c.root !== 'string') return null;
+    const { fromBase64 } = await import('../shared/base64.js');
     return { root: c.root, data: fromBase64(c.data), at: Number(c.at) || 0 };
   } catch {
     return null;

@@ -31,7 +31,7 @@ export async function restoreTrust(app, saved) {
   const { storage } = app;
   let record = saved;
   if (!record) {
-    record = legacyTrust(storage.raw);
+    record = await legacyTrust(storage.raw);
     if (record) {
       try {
         await saveTrust(record);
