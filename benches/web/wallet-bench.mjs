@@ -23,10 +23,27 @@ const median = (xs) => {
 
 // ---- sizes -------------------------------------------------------------------
 
-/** What the wallet page loads on first view (the reader module only on photo/camera import). */
+/**
+ * The modules `files` import statically, they included (paths from ROOT).
+ * Modules loaded with import() when used (adding a person, the background
+ * refresh, the reader module) are not part of the first view.
+ */
+function staticImports(files) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(join(ROOT, file), 'utf8');
+    for (const m of src.matchAll(/^import\b[^'"]*['"](\.[^'"]+)['"]/gm)) visit(join(dirname(file), m[1]));
+  };
+  files.forEach(visit);
+  return [...seen];
+}
+
+/** What the wallet page loads on first view: the entry, wallet.js (loaded by it at once) and their imports. */
 const FIRST_VIEW = {
   wasm: ['www/pkg/core/codewallet_bg.wasm'],
-  js: ['www/pkg/core/codewallet.js', 'www/wallet/wallet.js', 'www/wallet/i18n.js', 'www/shared/backoff.js', 'www/wallet/sw.js'],
+  js: [...staticImports(['www/wallet/main.js', 'www/wallet/wallet.js']), 'www/wallet/sw.js'],
   other: ['www/wallet/index.html', 'www/wallet/wallet.css', 'www/wallet/manifest.webmanifest', 'www/wallet/icon.svg'],
 };
 
@@ -86,6 +103,15 @@ function bundleQrcode() {
 async function offlineTimeToQr(browser, issuer) {
   const site = await servePages(issuer);
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  await context.addInitScript(() => {
+    // In the page, without a round trip to the bench: the first frame after a QR is inserted.
+    const seen = new MutationObserver(() => {
+      if (!document.querySelector('#qr-saved svg, #qr svg')) return;
+      seen.disconnect();
+      requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }));
+    });
+    seen.observe(document, { childList: true, subtree: true });
+  });
   const page = await context.newPage();
   await page.goto(`${site.url}/wallet/#${encodeURIComponent(issuer.credentials.valid)}`);
   await page.waitForSelector('#offline[data-state="ready"]');
@@ -93,24 +119,26 @@ async function offlineTimeToQr(browser, issuer) {
   await site.stop();
   const marks = [];
   const painted = [];
+  const checked = [];
   for (let i = 0; i < RUNS + 2; i++) {
     await page.goto(`${site.url}/wallet/`);
+    // Visible: the card kept from last time (#qr-saved), or the one the core drew.
+    await page.waitForSelector('#qr-saved svg, #qr svg');
+    await page.waitForFunction(() => window.__painted);
+    const t = await page.evaluate(() => ({ mark: performance.getEntriesByName('qr-shown')[0].startTime, painted: window.__painted }));
     await page.waitForSelector('#qr svg');
-    const t = await page.evaluate(() => new Promise((ok) => {
-      const mark = performance.getEntriesByName('qr-shown')[0].startTime;
-      // The frame after insertion: laid out and painted.
-      requestAnimationFrame(() => setTimeout(() => ok({ mark, painted: performance.now() })));
-    }));
     const rect = await page.locator('#qr').boundingBox();
     if (!rect || rect.width < 100) throw new Error('QR not laid out');
+    const c = await page.evaluate(() => performance.getEntriesByName('qr-checked')[0].startTime);
     if (i >= 2) { // the first two warm the HTTP and code caches
       marks.push(t.mark);
       painted.push(t.painted);
+      checked.push(c);
     }
   }
   await context.close();
   await site.cleanup();
-  return { mark: median(marks), painted: median(painted), runs: marks.length };
+  return { mark: median(marks), painted: median(painted), checked: median(checked), runs: marks.length };
 }
 
 async function qrRenderTimes(browser, issuer, bundle) {
@@ -184,8 +212,9 @@ const rows = [
   ['npm @noble/ed25519 3.2.0 (index.js)', kb(nobleGz), 'signatures only'],
   ['qrcode + @noble/ed25519', kb(qrGz + nobleGz), 'no COSE, CBOR, Base45, trust list, store'],
   ['Time to a visible QR, offline (Chromium)', '', ''],
-  [`navigation → SVG inserted (median of ${tq.runs})`, `${tq.mark.toFixed(1)} ms`, 'goal ≤ 150 ms'],
+  [`navigation → code visible, SVG inserted (median of ${tq.runs})`, `${tq.mark.toFixed(1)} ms`, 'goal ≤ 150 ms; the card kept from last time'],
   ['navigation → next frame after insertion', `${tq.painted.toFixed(1)} ms`, ''],
+  ['navigation → checked by the core, its SVG inserted', `${tq.checked.toFixed(1)} ms`, ''],
   [`QR render to SVG, EC Q, ${RENDER_RUNS} renders (median of batches of 10)`, '', ''],
   ['codewallet qrSvg (wasm)', `${render.ours.toFixed(3)} ms`, `${render.oursView} modules incl. quiet zone`],
   ["npm qrcode toString({type:'svg'})", `${render.theirs.toFixed(3)} ms`, `${render.theirsView} modules incl. quiet zone`],
