@@ -5,38 +5,33 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
+import { ROOT, openPages, release } from './harness.mjs';
 import { pasteAndRead } from './verify-util.mjs';
 
 const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 
-let issuer;
-let site;
-let browser;
+let issuer, site, browser;
 
-before(async () => {
-  issuer = makeIssuer();
-  site = await servePages(issuer);
-  browser = await launchBrowser();
-});
+before(async () => ({ issuer, site, browser } = await openPages()));
+after(() => release(browser, site, issuer));
 
-after(async () => {
-  await browser?.close();
-  await site?.cleanup();
-  issuer?.cleanup();
-});
+// Two ways a browser refuses: every call throws (blocked site data), or the
+// property itself does (a web-view without storage).
+const REFUSALS = {
+  'every call throws': () => {
+    for (const name of ['getItem', 'setItem', 'removeItem']) {
+      Storage.prototype[name] = function refused() { throw new DOMException('denied', 'SecurityError'); };
+    }
+  },
+  'the property throws': () => {
+    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });
+  },
+};
 
-/** Every localStorage call throws, as in a browser that blocks site data. */
-function refuseStorage() {
-  for (const name of ['getItem', 'setItem', 'removeItem']) {
-    Storage.prototype[name] = function refused() { throw new DOMException('denied', 'SecurityError'); };
-  }
-}
-
-test('storage refused: the verifier starts, checks a pasted code and keeps its settings for the session', async () => {
+for (const [how, refuse] of Object.entries(REFUSALS)) test(`storage refused (${how}): the verifier starts, checks a pasted code and keeps its settings for the session`, async () => {
   const context = await browser.newContext({ locale: 'en-US' });
   try {
-    await context.addInitScript(refuseStorage);
+    await context.addInitScript(refuse);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));

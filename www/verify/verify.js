@@ -18,8 +18,10 @@ const SAME_CODE_PAUSE_MS = 4000;
 
 const defaults = { lang: null, mode: 'tally', station: '', autoNext: 5, staleHours: 24, sound: true };
 // Settings live in memory for the session when the browser refuses localStorage.
-const settingsStore = openStorage(SETTINGS_KEY);
-const settings = { ...defaults, ...settingsStore.readJson(SETTINGS_KEY) };
+// The page's localStorage (or memory, when the browser refuses it): settings,
+// the pinned root and the upload grant.
+const pageStore = openStorage(SETTINGS_KEY);
+const settings = { ...defaults, ...pageStore.readJson(SETTINGS_KEY) };
 let lang = pickLanguage(settings.lang, navigator.languages || [navigator.language]);
 
 let provisioning = null;
@@ -46,7 +48,7 @@ const view = {
 };
 const camera = { stream: null, track: null, running: false, lastFound: 0, started: 0, torch: false };
 
-function saveSettings() { settingsStore.writeJson(SETTINGS_KEY, settings); }
+function saveSettings() { pageStore.writeJson(SETTINGS_KEY, settings); }
 const nowMs = () => Date.now();
 /** The staleness limit in hours; a saved value that is not a number counts as the default. */
 function staleHours() {
@@ -96,7 +98,7 @@ function showConfigMessage(key) {
  * Only a device with no pinned key yet waits for the configuration.
  */
 async function provision() {
-  provisioning = new Provisioning(cw, localStorage, idbListStore(indexedDB));
+  provisioning = new Provisioning(cw, pageStore.raw, idbListStore(indexedDB));
   await provisioning.restore();
   renderTrust();
   const network = refreshTrust();
@@ -206,7 +208,7 @@ async function offerGrant(raw) {
     return r;
   }
   try {
-    localStorage.setItem(GRANT_KEY, toBase64(bytes));
+    pageStore.raw.setItem(GRANT_KEY, toBase64(bytes));
     upload.saveError = null;
   } catch (error) {
     upload.saveError = String(error && error.message ? error.message : error);
@@ -219,7 +221,7 @@ async function offerGrant(raw) {
 /** The kept grant; checked against the store again once config.json is read. */
 function restoreGrant() {
   let saved = null;
-  try { saved = localStorage.getItem(GRANT_KEY); } catch { /* storage blocked: none kept */ }
+  try { saved = pageStore.raw.getItem(GRANT_KEY); } catch { /* storage blocked: none kept */ }
   if (!saved) return;
   let bytes;
   try { bytes = fromBase64(saved); } catch { return; }

@@ -2,6 +2,8 @@
 // the core loads: provisional (card[data-provisional], QR in #qr-saved) until
 // the core's first render replaces it with what it decides now.
 
+import { openStorage } from '../shared/storage.js';
+
 const KEY = 'codewallet.shown';
 
 /** Keeps `shown` (or forgets the kept card for null); writes only on change. */
@@ -23,12 +25,7 @@ const $ = (id) => document.getElementById(id);
 
 /** Draws the kept card as provisional, unless a link is being opened; returns whether it did. */
 export function showKept() {
-  let shown;
-  try {
-    shown = JSON.parse(localStorage.getItem(KEY));
-  } catch {
-    return false;
-  }
+  const shown = openStorage(KEY).readJson(KEY);
   if (location.hash.length > 1 || !drawable(shown, Date.now() / 1000)) return false;
   const card = $('card');
   card.className = `card kind-${shown.kind}`;
