@@ -9,6 +9,7 @@ import { toBase64, fromBase64 } from '../shared/base64.js';
 import { classify, present, clockJump } from './verdict.js';
 import { Sync, grantFromFragment } from './sync.js';
 import { openStorage } from '../shared/storage.js';
+import { registerWorker, watchTakeovers, cacheStatus } from '../shared/offline-worker.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'cw.verify.settings';
@@ -432,33 +433,16 @@ function renderOffline() {
   el.textContent = t(lang, offlineState.key, ...offlineState.args);
 }
 
-function askCache(active) {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    const timer = setTimeout(() => resolve(null), 5000);
-    channel.port1.onmessage = (event) => { clearTimeout(timer); resolve(event.data); };
-    active.postMessage({ kind: 'cache-status' }, [channel.port2]);
-  });
-}
-
 async function checkOffline() {
   if (!('serviceWorker' in navigator)) {
     offlineState = { state: 'unsupported', key: 'offlineUnsupported', args: [] };
   } else {
-    let answer = null;
-    try {
-      const registration = await navigator.serviceWorker.getRegistration();
-      if (registration && registration.active) answer = await askCache(registration.active);
-    } catch { /* no answer: not ready */ }
+    const answer = await cacheStatus();
     if (!answer) offlineState = { state: 'saving', key: 'offlineSaving', args: [] };
     else if (answer.missing.length) offlineState = { state: 'missing', key: 'offlineMissing', args: [answer.missing.length, answer.total] };
     else offlineState = { state: 'ready', key: 'offlineReady', args: [] };
   }
   renderOffline();
-}
-
-function registerServiceWorker() {
-  return navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' }).catch(() => {});
 }
 
 // ---------- camera ----------
@@ -984,22 +968,14 @@ async function main() {
   window.addEventListener('online', () => {
     if (sync) sync.wentOnline();
     if (readerState === 'failed') startWorker();
-    if ('serviceWorker' in navigator) registerServiceWorker().then(checkOffline);
+    if ('serviceWorker' in navigator) registerWorker().then(checkOffline);
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && view.shown) dismiss(); });
 
   if ('serviceWorker' in navigator) {
-    // A worker taking over from another is a new build, installed whole; this
-    // page still runs the old one until it is reloaded, which is left to the
-    // staff so a verdict on screen is not lost.
-    // (The first worker of a page that had none is the first install: no notice.)
-    let controlled = Boolean(navigator.serviceWorker.controller);
-    navigator.serviceWorker.addEventListener('controllerchange', () => {
-      if (controlled) $('update').hidden = false;
-      controlled = true;
-      checkOffline();
-    });
-    registerServiceWorker().then(checkOffline);
+    // Reloading for a new build is left to the staff, so a verdict on screen is not lost.
+    watchTakeovers(() => { $('update').hidden = false; }, checkOffline);
+    registerWorker().then(checkOffline);
     navigator.serviceWorker.ready.then(checkOffline);
   } else {
     checkOffline();

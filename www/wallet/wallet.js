@@ -5,6 +5,7 @@
 
 import init from '../pkg/core/codewallet.js';
 import { openStorage } from '../shared/storage.js';
+import { registerWorker, watchTakeovers } from '../shared/offline-worker.js';
 import { LANGS } from './i18n.js';
 import { $, KEY, createState, setLanguage } from './state.js';
 import { render, renderStatic, renderOffline, sayError } from './view.js';
@@ -25,28 +26,17 @@ const refresh = (app) => {
 };
 
 /** Installs sw.js for offline use; a new build taking over is announced. */
-async function registerWorker(app) {
+async function setUpOffline(app) {
   if (!('serviceWorker' in navigator) || !navigator.serviceWorker) {
     app.offlineState = 'none';
     renderOffline(app);
     return;
   }
-  // A worker taking over from another is a new build; this page runs the old
-  // one until reloaded. (A first worker is the first install: no notice.)
-  let controlled = Boolean(navigator.serviceWorker.controller);
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (controlled) $('update').hidden = false;
-    controlled = true;
-  });
-  try {
-    const registration = await navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' });
-    // Some web-views answer without registering anything (and would never be ready).
-    if (!registration) throw new Error('no registration');
-    await navigator.serviceWorker.ready;
-    app.offlineState = 'ready';
-  } catch {
-    app.offlineState = 'none';
-  }
+  watchTakeovers(() => { $('update').hidden = false; });
+  // Some web-views answer without registering anything (and would never be ready).
+  const registration = await registerWorker();
+  if (registration) await navigator.serviceWorker.ready;
+  app.offlineState = registration ? 'ready' : 'none';
   renderOffline(app);
 }
 
@@ -95,7 +85,7 @@ async function run(app) {
   document.documentElement.dataset.ready = 'true';
   setTimeout(() => tick(app), untilNextSecond(Date.now()));
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
-  registerWorker(app);
+  setUpOffline(app);
   refresh(app);
 }
 
