@@ -13,6 +13,7 @@
 // with exponential backoff and full jitter (www/shared/backoff.js), or the
 // store's Retry-After when longer. Nothing here is awaited on the scan path.
 
+import { codeInFragment } from '../shared/links.js';
 import { retryDelay, parseRetryAfter } from '../shared/backoff.js';
 
 export const RULES = Object.freeze({
@@ -37,12 +38,7 @@ const DAY_MS = 86_400_000;
 const META = { device: 'syncDevice', pending: 'syncPending', last: 'syncLast' };
 
 /** The `CWG1:` text inside a link fragment (`#CWG1:…`, percent-encoded or not), or null. */
-export function grantFromFragment(hash) {
-  if (!hash) return null;
-  let h = hash.startsWith('#') ? hash.slice(1) : hash;
-  try { h = decodeURIComponent(h); } catch { /* keep it raw */ }
-  return h.startsWith('CWG1:') ? h : null;
-}
+export const grantFromFragment = (hash) => codeInFragment(hash, 'grant');
 
 /** The object key of the batch of records `firstSeq`..`lastSeq` of `device`. */
 export function batchKey(prefix, device, firstSeq, lastSeq) {

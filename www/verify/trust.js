@@ -6,17 +6,13 @@
 // sequence; the identical list is a no-op).
 
 import { fromBase64 } from '../shared/base64.js';
+import { codeInFragment } from '../shared/links.js';
 import { idbValue } from '../shared/idb-value.js';
 
 export const KEYS = { root: 'cw.verify.rootKey', list: 'cw.verify.trustList' };
 
 /** The `CWL1:` text inside a link fragment (`#CWL1:…`, percent-encoded or not), or null. */
-export function trustListFromFragment(hash) {
-  if (!hash) return null;
-  let h = hash.startsWith('#') ? hash.slice(1) : hash;
-  try { h = decodeURIComponent(h); } catch { /* a bare % of Base45: take it as it is */ }
-  return h.startsWith('CWL1:') ? h : null;
-}
+export const trustListFromFragment = (hash) => codeInFragment(hash, 'trustList');
 
 /**
  * The saved trust list in IndexedDB: `get()` resolves to its bytes or null,

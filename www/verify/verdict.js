@@ -1,6 +1,7 @@
 // From text to what the screen says: pure functions, no DOM.
 
 import { t, duration } from './i18n.js';
+import { codeKind, fragmentText } from '../shared/links.js';
 
 /** Longest text treated as a code; a credential is a few hundred characters. */
 export const MAX_TEXT = 4096;
@@ -16,19 +17,13 @@ export function classify(raw) {
   const text = String(raw ?? '').trim();
   if (!text) return { kind: 'refused', code: 'empty' };
   if (text.length > MAX_TEXT) return { kind: 'refused', code: 'too_long' };
-  if (text.startsWith('CWL1:')) return { kind: 'trustList', text };
-  if (text.startsWith('CWG1:')) return { kind: 'grant', text };
-  if (text.startsWith('CW1:')) return { kind: 'credential', text };
-  const hash = text.indexOf('#');
+  const kind = codeKind(text);
+  if (kind) return { kind, text };
   if (/^https?:\/\//i.test(text)) {
-    if (hash >= 0) {
-      let fragment = text.slice(hash + 1);
-      try { fragment = decodeURIComponent(fragment); } catch { /* keep it raw */ }
-      if (fragment.startsWith('CW1:')) return { kind: 'credential', text: fragment };
-      if (fragment.startsWith('CWL1:')) return { kind: 'trustList', text: fragment };
-      if (fragment.startsWith('CWG1:')) return { kind: 'grant', text: fragment };
-    }
-    return { kind: 'refused', code: 'url' };
+    const hash = text.indexOf('#');
+    const fragment = hash >= 0 ? fragmentText(text.slice(hash + 1)) : '';
+    const inLink = codeKind(fragment);
+    return inLink ? { kind: inLink, text: fragment } : { kind: 'refused', code: 'url' };
   }
   return { kind: 'other', text };
 }

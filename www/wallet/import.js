@@ -2,6 +2,7 @@
 // fragment); a photo or the camera go through scan.js to importText here.
 // Parsing what was given is pure, and tested in Node.
 
+import { codeKind, fragmentText } from '../shared/links.js';
 import { decodeCredential } from '../pkg/core/codewallet.js';
 import { KEY, nowSecs } from './state.js';
 import { render, say, sayError } from './view.js';
@@ -21,15 +22,9 @@ export function extractCredential(input, isFragment = false) {
     encoded = true;
   }
   if (/^CW1%3A/i.test(s)) encoded = true;
-  if (encoded) {
-    try {
-      s = decodeURIComponent(s);
-    } catch {
-      // not percent-encoded after all: keep as written
-    }
-  }
+  if (encoded) s = fragmentText(s);
   s = s.trim();
-  return /^CW1:/.test(s) ? s : null;
+  return codeKind(s) === 'credential' ? s : null;
 }
 
 /**
