@@ -196,3 +196,17 @@ test('raw code text is taken as written: Base45 has its own % and spaces', async
     await context.close();
   }
 });
+
+test('a file that is not a picture is refused with the reader\'s own code, in words', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${site.url}/wallet/`);
+    await page.waitForSelector('html[data-ready="true"]');
+    await page.setInputFiles('#add-photo', { name: 'code.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+    await page.waitForSelector('#message[data-code="err_not_image"]');
+    assert.equal(await page.textContent('#message'), MESSAGES.en.err_not_image);
+  } finally {
+    await context.close();
+  }
+});

@@ -40,7 +40,7 @@ async function decodeImageFile(app, file) {
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    throw Object.assign(new Error('not an image'), { code: 'image' });
+    throw Object.assign(new Error('not an image'), { code: 'not_image' });
   }
   const img = pixels(bitmap, bitmap.width, bitmap.height, MAX_IMAGE_SIDE);
   bitmap.close();
