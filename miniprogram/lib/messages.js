@@ -6,6 +6,7 @@
 // belong to the mini-program's screens.
 const wallet = require('../web/wallet/i18n.js');
 const verifier = require('../web/verify/i18n.js');
+const languages = require('../web/shared/languages.js');
 
 const OWN = {
   en: {
@@ -58,7 +59,7 @@ function checkpointTranslator(language) {
 // The platform says 'zh_CN', 'zh_TW', 'en'; the pages' own rule picks from
 // language tags.
 function languageOf(platformLanguage) {
-  return wallet.pickLanguage(null, [String(platformLanguage).replace(/_/g, '-')]);
+  return languages.pickLanguage(null, [String(platformLanguage).replace(/_/g, '-')]);
 }
 
 // A translator for `language`: t(key, {name: value}), the mini-program's own

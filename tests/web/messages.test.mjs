@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
-import { LANGUAGES as VERIFIER } from '../../www/verify/i18n.js';
+import { MESSAGES as VERIFIER } from '../../www/verify/i18n.js';
+import { LANGUAGE_CODES } from '../../www/shared/languages.js';
 import { MESSAGES as WALLET } from '../../www/wallet/i18n.js';
 
 const core = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
@@ -34,6 +35,10 @@ test('the core lists its codes, each kind non-empty', () => {
 });
 
 for (const [name, { tables, keys }] of Object.entries(FRONT_ENDS)) {
+  test(`${name}: a table for each language of the shared list, and no other`, () => {
+    assert.deepEqual(Object.keys(tables).sort(), [...LANGUAGE_CODES].sort());
+  });
+
   test(`${name}: every language has the same keys as English`, () => {
     const english = Object.keys(tables.en).sort();
     for (const [lang, table] of Object.entries(tables)) {

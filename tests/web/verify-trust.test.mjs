@@ -13,6 +13,7 @@ import { openVerifier, goOffline, pasteAndRead, nextPerson, loadVerifier } from 
 import { messagePattern, escapeRegExp as escape } from './text.mjs';
 
 const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+const { duration } = await import(join(ROOT, 'www/shared/languages.js'));
 
 async function withVerifier(issuerOptions, fn, contextOptions = {}) {
   const issuer = makeIssuer(issuerOptions);
@@ -59,7 +60,8 @@ test('trust list: a newer list is taken from a file, link or text; an older one 
     // Which list is in use: its number, issuers, signing date and age.
     const signed = await page.evaluate((s) => new Date(s * 1000).toLocaleString('en'), issuer.now);
     const [head, tail] = t('en', 'tlInfo', 2, 'Demo CDC', signed, '\u0000').split('\u0000');
-    assert.match(await page.textContent('#trust-info'), new RegExp(`^${escape(head)}\\d+ s${escape(tail)} · ${escape(t('en', 'tlRevoked', 1))}$`));
+    const age = escape(duration('en', 7)).replace('7', '\\d+'); // seconds, however many
+    assert.match(await page.textContent('#trust-info'), new RegExp(`^${escape(head)}${age}${escape(tail)} · ${escape(t('en', 'tlRevoked', 1))}$`));
 
     assert.deepEqual(await trustMessageAfter(page, () => page.setInputFiles('#trust-file', seq1)), { code: 'rollback', text: t('en', 'tlRollback', 1, 2) });
     assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '2');
@@ -95,19 +97,19 @@ test('trust list: stale after 24 h and expired lists are warned on screen and in
   const now = Math.floor(Date.now() / 1000);
   await withVerifier({ now: now - 2 * DAY }, async ({ issuer, page }) => {
     assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'stale');
-    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', '24 h'));
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', duration('en', 24 * 3600)));
     const signed = await page.evaluate((s) => new Date(s * 1000).toLocaleString('en'), issuer.now);
-    assert.ok((await page.textContent('#trust-info')).startsWith(t('en', 'tlInfo', 1, 'Demo CDC', signed, '2 d')));
+    assert.ok((await page.textContent('#trust-info')).startsWith(t('en', 'tlInfo', 1, 'Demo CDC', signed, duration('en', 2 * DAY))));
     const v = await pasteAndRead(page, cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC',
       '--name', 'Wang Fang', '--id-number', 'A1', '--status', 'green').trim());
     assert.equal(v.code, 'valid');
     assert.equal(v.icon, '!');
-    assert.deepEqual(v.warnings, [t('en', 'w_trust_list_stale', '2 d')]);
+    assert.deepEqual(v.warnings, [t('en', 'w_trust_list_stale', duration('en', 2 * DAY))]);
     await nextPerson(page);
   });
   await withVerifier({ now: now - 3 * DAY, validForHours: 24 }, async ({ page }) => {
     assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'expired');
-    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlExpired', '2 d'));
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlExpired', duration('en', 2 * DAY)));
   });
 });
 
@@ -120,7 +122,7 @@ test('settings: a saved staleness limit that is not a number counts as 24 h', as
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await openVerifier(context, site, { autoNext: 0, staleHours: 'soon' });
     assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'stale');
-    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', '24 h'));
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', duration('en', 24 * 3600)));
     const fresh = cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC',
       '--name', 'Wang Fang', '--id-number', 'A1', '--status', 'green').trim();
     assert.equal((await pasteAndRead(page, fresh)).code, 'valid');
@@ -153,7 +155,7 @@ test('clock: a clock that jumps back between scans is reported; the core\'s cloc
     await nextPerson(page);
     await page.evaluate(() => { const real = Date.now; Date.now = () => real() - 2 * 3600_000; });
     const v = await pasteAndRead(page, issuer.credentials.valid);
-    assert.ok(v.warnings.includes(t('en', 'w_clock_jump', '2 h')), v.warnings.join());
+    assert.ok(v.warnings.includes(t('en', 'w_clock_jump', duration('en', 2 * 3600))), v.warnings.join());
     assert.equal(v.icon, '!');
     await nextPerson(page);
     // Before the trust list was signed: the core says the clock is wrong.

@@ -14,9 +14,10 @@ import { loadCore, sameSequencePair } from './verify-util.mjs';
 const { present, clockJump } = await import(join(ROOT, 'www/verify/verdict.js'));
 const { Provisioning, KEYS } = await import(join(ROOT, 'www/verify/trust.js'));
 const { toBase64 } = await import(join(ROOT, 'www/shared/base64.js'));
-const { t, duration, LANGUAGES } = await import(join(ROOT, 'www/verify/i18n.js'));
+const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+const { duration, LANGUAGE_CODES } = await import(join(ROOT, 'www/shared/languages.js'));
 
-const LANGS = Object.keys(LANGUAGES);
+const LANGS = LANGUAGE_CODES;
 let core, issuer;
 before(async () => {
   core = await loadCore();

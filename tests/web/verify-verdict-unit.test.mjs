@@ -13,9 +13,10 @@ import { loadCore } from './verify-util.mjs';
 
 const { classify, present, reasonText, clockJump, CLOCK_JUMP_MS, MAX_TEXT } = await import(join(ROOT, 'www/verify/verdict.js'));
 const { Provisioning, KEYS, trustListFromFragment } = await import(join(ROOT, 'www/verify/trust.js'));
-const { t, duration, LANGUAGES } = await import(join(ROOT, 'www/verify/i18n.js'));
+const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+const { duration, LANGUAGE_CODES } = await import(join(ROOT, 'www/shared/languages.js'));
 
-const LANGS = Object.keys(LANGUAGES);
+const LANGS = LANGUAGE_CODES;
 let core, issuer, other;
 before(async () => {
   core = await loadCore();

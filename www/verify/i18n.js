@@ -301,32 +301,11 @@ const zh = {
   logResume: '记录已有空间：已恢复扫码。',
 };
 
-export const LANGUAGES = { en, 'zh-CN': zh };
-
-/** The language to start with: a saved choice, else the browser's. */
-export function pickLanguage(saved, browserLanguages) {
-  if (saved && LANGUAGES[saved]) return saved;
-  for (const lang of browserLanguages || []) {
-    if (/^zh\b/i.test(lang)) return 'zh-CN';
-    if (/^en\b/i.test(lang)) return 'en';
-  }
-  return 'en';
-}
+export const MESSAGES = { en, 'zh-CN': zh };
 
 /** `t(lang, key, ...args)`: the string with `{0}`, `{1}` … filled in. */
 export function t(lang, key, ...args) {
-  const table = LANGUAGES[lang] || en;
+  const table = MESSAGES[lang] || en;
   const s = table[key] ?? en[key] ?? key;
   return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
-}
-
-/** A duration in seconds as a short human text: `3 h`, `2 d`, `45 min`. */
-export function duration(lang, secs) {
-  const zhUnits = lang === 'zh-CN';
-  const s = Math.max(0, Math.round(secs));
-  const pick = (n, unitEn, unitZh) => (zhUnits ? `${n} ${unitZh}` : `${n} ${unitEn}`);
-  if (s < 90) return pick(s, 's', '秒');
-  if (s < 90 * 60) return pick(Math.round(s / 60), 'min', '分钟');
-  if (s < 48 * 3600) return pick(Math.round(s / 3600), 'h', '小时');
-  return pick(Math.round(s / 86400), 'd', '天');
 }

@@ -1,6 +1,7 @@
 // From text to what the screen says: pure functions, no DOM.
 
-import { t, duration } from './i18n.js';
+import { t } from './i18n.js';
+import { duration } from '../shared/languages.js';
 import { codeKind, fragmentText } from '../shared/links.js';
 
 /** Longest text treated as a code; a credential is a few hundred characters. */

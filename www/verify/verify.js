@@ -2,7 +2,8 @@
 // verdict screen, checkpoint log. The wasm module decides; this file owns the DOM.
 
 import init, * as cw from '../pkg/reader/codewallet.js';
-import { t, pickLanguage, duration } from './i18n.js';
+import { t } from './i18n.js';
+import { LANGUAGES, pickLanguage, duration } from '../shared/languages.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
 import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
 import { toBase64, fromBase64 } from '../shared/base64.js';
@@ -922,6 +923,8 @@ function bindSettings() {
   $('set-auto').addEventListener('change', (e) => { settings.autoNext = Math.max(0, Math.min(60, Number(e.target.value) || 0)); saveSettings(); });
   $('set-stale').addEventListener('change', (e) => { settings.staleHours = Math.max(1, Math.min(720, Number(e.target.value) || 24)); saveSettings(); renderTrust(); });
   $('set-sound').addEventListener('change', (e) => { settings.sound = e.target.checked; saveSettings(); });
+  $('lang').replaceChildren(...LANGUAGES.map((l) => new Option(l.name, l.code)));
+  $('lang').value = lang;
   $('lang').addEventListener('change', (e) => { lang = e.target.value; settings.lang = lang; saveSettings(); applyLanguage(); });
 }
 

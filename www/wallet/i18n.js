@@ -3,8 +3,7 @@
 
 const en = {
   title: 'Health code wallet',
-  langSwitch: '中文',
-  langSwitchLabel: 'Switch language to Chinese',
+  langSwitchLabel: 'Switch language to {name}',
   people: 'People',
   noPeople: 'No code yet. Open the link your issuer sent, paste the code text, or read a QR code below.',
   me: 'Me',
@@ -100,8 +99,7 @@ const en = {
 
 const zh = {
   title: '健康码钱包',
-  langSwitch: 'English',
-  langSwitchLabel: '切换为英文',
+  langSwitchLabel: '切换语言：{name}',
   people: '家人',
   noPeople: '还没有健康码。请打开发码机构发来的链接，粘贴码文本，或在下方读取二维码。',
   me: '我',
@@ -196,18 +194,6 @@ const zh = {
 };
 
 export const MESSAGES = { en, 'zh-CN': zh };
-export const LANGS = Object.keys(MESSAGES);
-
-/** The language to start in: the remembered choice, else the browser's. */
-export function pickLanguage(stored, browserLanguages) {
-  if (LANGS.includes(stored)) return stored;
-  for (const l of browserLanguages || []) {
-    if (/^zh\b/i.test(l)) return 'zh-CN';
-    if (/^en\b/i.test(l)) return 'en';
-  }
-  return 'en';
-}
-
 /** A translator for `lang`. Unknown keys fall back to English, then to the key. */
 export function translator(lang) {
   const table = MESSAGES[lang] || en;

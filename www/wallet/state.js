@@ -1,6 +1,7 @@
 // The page's state, one object passed to every module; the storage keys.
 
-import { translator, pickLanguage } from './i18n.js';
+import { translator } from './i18n.js';
+import { pickLanguage } from '../shared/languages.js';
 
 /** The core's limit of people, for its error message. */
 export const MAX_ENTRIES = 12;

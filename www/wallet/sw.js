@@ -26,6 +26,7 @@ const SHELL = [
   '../shared/backoff.js',
   '../shared/base64.js',
   '../shared/idb-value.js',
+  '../shared/languages.js',
   '../shared/links.js',
   '../shared/offline-worker.js',
   '../shared/storage.js',

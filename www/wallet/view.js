@@ -2,6 +2,7 @@
 // notices (the last result, the problems that stay, offline use), the tabs
 // and the manage list of people; the code card is card.js's.
 
+import { nextLanguage } from '../shared/languages.js';
 import { errorKey } from './i18n.js';
 import { $, MAX_ENTRIES } from './state.js';
 import { renderCard } from './card.js';
@@ -127,9 +128,10 @@ export function renderStatic(app) {
   document.title = t('title');
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   const l = $('lang');
-  l.textContent = t('langSwitch');
-  l.setAttribute('aria-label', t('langSwitchLabel'));
-  l.lang = lang === 'en' ? 'zh-CN' : 'en';
+  const next = nextLanguage(lang);
+  l.textContent = next.name;
+  l.setAttribute('aria-label', t('langSwitchLabel', { name: next.name }));
+  l.lang = next.code;
   $('add-camera').textContent = t(app.camera.stream ? 'stopCamera' : 'camera');
 }
 

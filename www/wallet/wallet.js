@@ -6,7 +6,7 @@
 import init from '../pkg/core/codewallet.js';
 import { openStorage } from '../shared/storage.js';
 import { registerWorker, watchTakeovers } from '../shared/offline-worker.js';
-import { LANGS } from './i18n.js';
+import { nextLanguage } from '../shared/languages.js';
 import { $, KEY, createState, setLanguage } from './state.js';
 import { render, renderStatic, renderOffline, sayError } from './view.js';
 import { tick, untilNextSecond } from './card.js';
@@ -43,7 +43,7 @@ async function setUpOffline(app) {
 function wire(app) {
   $('update-btn').addEventListener('click', () => location.reload());
   $('lang').addEventListener('click', () => {
-    setLanguage(app, LANGS[(LANGS.indexOf(app.lang) + 1) % LANGS.length]);
+    setLanguage(app, nextLanguage(app.lang).code);
     app.storage.writeJson(KEY.lang, app.lang);
     render(app);
   });
