@@ -19,7 +19,6 @@ const HINT_AFTER_MS = 5000;
 const SAME_CODE_PAUSE_MS = 4000;
 
 const defaults = { lang: null, mode: 'tally', station: '', autoNext: 5, staleHours: 24, sound: true };
-// Settings live in memory for the session when the browser refuses localStorage.
 // The page's localStorage (or memory, when the browser refuses it): settings,
 // the pinned root and the upload grant.
 const pageStore = openStorage(SETTINGS_KEY);
