@@ -259,3 +259,38 @@ test('sync: a grant link is read from the fragment only when it is a CWG1 text',
   assert.equal(grantFromFragment('#CWL1:ABC'), null);
   assert.equal(grantFromFragment(''), null);
 });
+
+test('sync: a retry timer that fires a moment early waits for the retry time, not for the next periodic check', async () => {
+  const store = fakeStore();
+  let failing = true;
+  store.answer = () => (failing ? new Response(null, { status: 503 }) : null);
+  const timers = [];
+  const clock = { now: T0 };
+  const log = new CheckpointLog(memoryBackend());
+  const sync = new Sync(log, {
+    fetch: store.fetch, now: () => clock.now, random: () => 0.5, rules: { tick: 3_600_000 },
+    setTimer: (f, ms) => { timers.push({ f, at: clock.now + ms }); return timers.length; }, clearTimer: () => {},
+  });
+  sync.setGrant(grantFor('SH-EARLY'));
+  await fill(log, 3);
+  timers.shift().f(); // the upload the grant scheduled
+  await sync.running;
+  assert.equal(sync.status.phase, 'refused');
+  failing = false;
+  const retryAt = sync.status.retryAt;
+  // The retry timer fires 1 ms before the retry time by the page's clock.
+  const due = timers.filter((t) => t.at >= retryAt);
+  assert.ok(due.length > 0, 'a retry is scheduled');
+  clock.now = retryAt - 1;
+  timers.length = 0;
+  due.at(-1).f();
+  await sync.running;
+  assert.equal(store.objects.size, 0, 'not sent before its time');
+  const again = timers.find((t) => t.at >= retryAt);
+  assert.ok(again && again.at - retryAt < RULES.tick, 'set again for the retry time');
+  clock.now = again.at;
+  again.f();
+  await sync.running;
+  assert.equal(store.objects.size, 1);
+  assert.equal(sync.status.phase, 'idle');
+});

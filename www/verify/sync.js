@@ -197,7 +197,8 @@ export class Sync {
       const grant = this.grant;
       if (!grant) { this.#set({ phase: 'none' }); return; }
       if (this.now() >= grant.expiresAt * 1000) { this.#set({ phase: 'expired', retryAt: null }); return; }
-      if (this.now() < this.notBefore) return;
+      // Too early (a timer may fire a moment before the wall clock says): wait for the retry time, not for the next tick.
+      if (this.now() < this.notBefore) { this.schedule(0); return; }
       const batch = await this.#batch(grant);
       if (!batch) { this.#set({ phase: 'idle', retryAt: null, httpStatus: null }); return; }
       if (batch.tooLarge) { this.#set({ phase: 'too_large', retryAt: null }); return; }
