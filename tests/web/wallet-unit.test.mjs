@@ -251,7 +251,10 @@ test('the first view is preloaded by the page and cached by the worker; the rest
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
   const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]));
   const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
-  const shell = new Set([...sw.slice(sw.indexOf('const SHELL'), sw.indexOf('];')).matchAll(/'([^']+)'/g)].map((m) => m[1]));
+  const listed = (text, name) => [...text.slice(text.indexOf(`const ${name}`)).split('];')[0].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  // The page's own files, and the shared modules the worker core adds to them.
+  const core = readFileSync(join(ROOT, 'www/shared/sw-core.js'), 'utf8');
+  const shell = new Set([...listed(sw, 'SHELL'), ...listed(core, 'SHARED_MODULES').map((f) => `../shared/${f}`)]);
   // The static imports of the entry and of wallet.js (which the entry loads at once).
   const seen = new Set();
   const walk = (file) => {

@@ -8,12 +8,19 @@
 // cache, so a page never runs new script with an old module or the other way
 // round, and the old cache is deleted once the new worker is active.
 
+/** The modules of this folder, which every page uses: each page's worker keeps them all. */
+const SHARED_MODULES = [
+  'backoff.js', 'base64.js', 'idb-value.js', 'languages.js', 'links.js', 'offline-worker.js', 'storage.js', 'sw-core.js',
+];
+
 /**
- * Serves a page offline. `prefix`: the cache names' start; `shell` and `data`:
- * paths relative to the worker; `cacheOnUse`: a path whose files are cached
+ * Serves a page offline. `prefix`: the cache names' start; `pageShell` and
+ * `data`: the page's own files, as paths relative to the worker (one folder
+ * below www/, like this folder); `cacheOnUse`: a path whose files are cached
  * the first time they are fetched (a module loaded only when needed).
  */
-self.serveOffline = function serveOffline({ prefix, shell, data, cacheOnUse = null, networkWaitMs = 3000 }) {
+self.serveOffline = function serveOffline({ prefix, pageShell, data, cacheOnUse = null, networkWaitMs = 3000 }) {
+  const shell = [...pageShell, ...SHARED_MODULES.map((file) => `../shared/${file}`)];
   const cacheName = `${prefix}${self.SHELL_VERSION}`;
   const url = (path) => new URL(path, self.location).href;
   const dataUrls = new Set(data.map(url));

@@ -6,6 +6,7 @@
 // first time it is used.
 
 importScripts('../pkg/shell-version.js', '../shared/sw-core.js');
+// The page's own files; the core adds www/shared's modules.
 const SHELL = [
   './',
   'index.html',
@@ -23,14 +24,6 @@ const SHELL = [
   'refresh.js',
   'import.js',
   'scan.js',
-  '../shared/backoff.js',
-  '../shared/base64.js',
-  '../shared/idb-value.js',
-  '../shared/languages.js',
-  '../shared/links.js',
-  '../shared/offline-worker.js',
-  '../shared/storage.js',
-  '../shared/sw-core.js',
   'wallet.css',
   'manifest.webmanifest',
   'icon.svg',
@@ -39,4 +32,4 @@ const SHELL = [
 ];
 const DATA = ['../demo-data/config.json', '../demo-data/trust-list.cwl'];
 
-self.serveOffline({ prefix: 'codewallet-wallet-', shell: SHELL, data: DATA, cacheOnUse: '../pkg/reader/' });
+self.serveOffline({ prefix: 'codewallet-wallet-', pageShell: SHELL, data: DATA, cacheOnUse: '../pkg/reader/' });
