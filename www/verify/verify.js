@@ -923,7 +923,6 @@ function bindSettings() {
   $('set-stale').addEventListener('change', (e) => { settings.staleHours = Math.max(1, Math.min(720, Number(e.target.value) || 24)); saveSettings(); renderTrust(); });
   $('set-sound').addEventListener('change', (e) => { settings.sound = e.target.checked; saveSettings(); });
   $('lang').replaceChildren(...LANGUAGES.map((l) => new Option(l.name, l.code)));
-  $('lang').value = lang;
   $('lang').addEventListener('change', (e) => { lang = e.target.value; settings.lang = lang; saveSettings(); applyLanguage(); });
 }
 
