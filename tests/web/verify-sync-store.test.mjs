@@ -123,6 +123,20 @@ const waitSync = (page, state, waiting, timeout = 30_000) => page.waitForSelecto
   `#sync-state[data-state=${state}]${waiting === undefined ? '' : `[data-waiting="${waiting}"]`}`, { timeout });
 const waitUploaded = (page) => waitSync(page, 'idle', 0);
 
+/** Provisions a grant for `station` as pasted text; waits until the page shows it. */
+async function pasteGrant(page, station, options) {
+  await page.fill('#paste', grant(station, options).text);
+  await page.click('#check-btn');
+  await page.waitForSelector(`#grant-info[data-station=${station}]`);
+}
+
+/** Runs the page's clock past the retry time it shows (a page with the clock installed). */
+async function pastRetryTime(page) {
+  const { retryAt } = await syncState(page);
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.fastForward(Math.max(0, Number(retryAt) - now) + 1000);
+}
+
 test('sync: a grant from a file is shown and kept; registrations reach the store once each, under its station', async () => {
   const { context, page } = await newPage();
   try {
@@ -186,9 +200,7 @@ test('sync: a grant by link, by pasted text or by photo is taken; another root\'
     assert.equal(await opened.getAttribute('#grant-msg', 'data-code'), 'accepted');
     await opened.close();
     // Pasted text, as a scanned QR gives it.
-    await page.fill('#paste', grant('SH-PASTE').text);
-    await page.click('#check-btn');
-    await page.waitForSelector('#grant-info[data-station=SH-PASTE]');
+    await pasteGrant(page, 'SH-PASTE');
     assert.equal(await page.isVisible('#verdict'), false, 'a grant is no verdict');
     // A photo of its QR code.
     const png = join(work, 'grant.png');
@@ -203,9 +215,7 @@ test('sync: a grant by link, by pasted text or by photo is taken; another root\'
 test('sync: with the store down, scanning goes on and records queue; back up, each is uploaded once', async () => {
   const { context, page } = await newPage(undefined, { clock: true });
   try {
-    await page.fill('#paste', grant('SH-DOWN').text);
-    await page.click('#check-btn');
-    await page.waitForSelector('#grant-info[data-station=SH-DOWN]');
+    await pasteGrant(page, 'SH-DOWN');
     const before = collect();
     storeDown();
     for (let i = 0; i < 3; i++) await register(page);
@@ -217,9 +227,7 @@ test('sync: with the store down, scanning goes on and records queue; back up, ea
     assert.match(down.text, /^Store unreachable: 5 records waiting, retrying at \d\d:\d\d/);
     assert.equal((await page.$eval('#log-summary', (el) => el.dataset.total)), '5');
     await storeUp();
-    // Past the retry time the page set itself.
-    const now = await page.evaluate(() => Date.now());
-    await page.clock.fastForward(Math.max(0, Number(down.retryAt) - now) + 1000);
+    await pastRetryTime(page);
     await waitUploaded(page);
     const d = minus(collect(), before);
     assertRegisteredOnce(d, 5);
@@ -231,9 +239,7 @@ test('sync: with the store down, scanning goes on and records queue; back up, ea
 test('sync: the store killed mid-upload loses and doubles nothing once it is back', async () => {
   const { context, page } = await newPage(undefined, { clock: true });
   try {
-    await page.fill('#paste', grant('SH-KILL').text);
-    await page.click('#check-btn');
-    await page.waitForSelector('#grant-info[data-station=SH-KILL]');
+    await pasteGrant(page, 'SH-KILL');
     const before = collect();
     // The first upload is passed on to the store by hand, and the store is
     // killed when half of it has arrived: the page never gets an answer.
@@ -258,9 +264,7 @@ test('sync: the store killed mid-upload loses and doubles nothing once it is bac
     await waitSync(page, 'unreachable', 5);
     assert.equal(await page.$eval('#log-summary', (el) => el.dataset.acknowledged), '0');
     await storeUp();
-    const state = await syncState(page);
-    const now = await page.evaluate(() => Date.now());
-    await page.clock.fastForward(Math.max(0, Number(state.retryAt) - now) + 1000);
+    await pastRetryTime(page);
     await waitUploaded(page);
     const d = minus(collect(), before);
     assertRegisteredOnce(d, 5);
@@ -308,9 +312,7 @@ test('sync: reloaded mid-upload, the same key is sent again and collect finds ea
 test('sync: an expired grant says so, uploads nothing and keeps the queue', async () => {
   const { context, page } = await newPage(undefined, { clock: true });
   try {
-    await page.fill('#paste', grant('SH-EXP', { hours: 1 }).text);
-    await page.click('#check-btn');
-    await page.waitForSelector('#grant-info[data-station=SH-EXP]');
+    await pasteGrant(page, 'SH-EXP', { hours: 1 });
     await register(page);
     await waitUploaded(page);
     const requests = [];
@@ -341,9 +343,7 @@ test('sync: an expired grant says so, uploads nothing and keeps the queue', asyn
 test('sync: a flapping network loses and doubles nothing', async () => {
   const { context, page } = await newPage();
   try {
-    await page.fill('#paste', grant('SH-FLAP').text);
-    await page.click('#check-btn');
-    await page.waitForSelector('#grant-info[data-station=SH-FLAP]');
+    await pasteGrant(page, 'SH-FLAP');
     const before = collect();
     let n = 0;
     for (let round = 0; round < 4; round++) {

@@ -25,11 +25,11 @@ async function walletShownOnce() {
   return { context, page };
 }
 
-/** Holds the core's module back until `release()` is called. */
-async function holdCore(page) {
+/** Holds the core's module back until the returned function is called, then serves it (or does `then`). */
+async function holdCore(page, then = (route) => route.continue()) {
   let open;
   const gate = new Promise((ok) => { open = ok; });
-  await page.route(WASM, async (route) => { await gate; await route.continue(); });
+  await page.route(WASM, async (route) => { await gate; await then(route); });
   return open;
 }
 
@@ -69,9 +69,7 @@ test('kept card: when the core then finds the wallet empty, the card goes', asyn
 test('kept card: a core that cannot load takes it down and says so', async () => {
   const { context, page } = await walletShownOnce();
   try {
-    let refuse;
-    const gate = new Promise((ok) => { refuse = ok; });
-    await page.route(WASM, async (route) => { await gate; await route.abort('failed'); });
+    const refuse = await holdCore(page, (route) => route.abort('failed'));
     await page.goto(`${site.url}/wallet/`);
     await page.waitForSelector('#card[data-provisional="true"]');
     refuse();
