@@ -4,9 +4,9 @@
 // it. A config that is there but wrong stops the build.
 //
 // Usage: node scripts/miniprogram-config.mjs CONFIG.json OUT.js
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runStep, writeWhole } from './build-step.mjs';
 
 export function configModule(configPath) {
   const config = { rootPublicKey: null, trustListBase64: null, refreshUrl: null };
@@ -34,21 +34,8 @@ module.exports = ${JSON.stringify(config, null, 2)};
 `;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [input, output] = process.argv.slice(2);
-  if (!input || !output) {
-    console.error('usage: node scripts/miniprogram-config.mjs CONFIG.json OUT.js');
-    process.exit(2);
-  }
-  let text;
-  try {
-    text = configModule(input);
-  } catch (e) {
-    console.error(`error: ${e.message}`);
-    process.exit(1);
-  }
+runStep(import.meta.url, 'CONFIG.json OUT.js', 2, (input, output) => {
+  const text = configModule(input);
   if (!existsSync(input)) console.error(`no ${input}: the package has no root key or trust list (see README)`);
-  const tmp = `${output}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, output);
-}
+  writeWhole(output, text);
+});

@@ -9,9 +9,9 @@
 // newer wasm-bindgen) stops the build rather than produce a half-working file.
 //
 // Usage: node scripts/miniprogram-glue.mjs IN.js OUT.js
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
+import { runStep, writeWhole } from './build-step.mjs';
 
 export class GlueShapeError extends Error {
   constructor(message) {
@@ -124,21 +124,12 @@ export function toCommonJs(source) {
   return header + out;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [input, output] = process.argv.slice(2);
-  if (!input || !output) {
-    console.error('usage: node scripts/miniprogram-glue.mjs IN.js OUT.js');
-    process.exit(2);
-  }
-  let result;
+runStep(import.meta.url, 'IN.js OUT.js', 2, (input, output) => {
+  let source;
   try {
-    result = toCommonJs(readFileSync(input, 'utf8'));
+    source = readFileSync(input, 'utf8');
   } catch (e) {
-    console.error(`error: ${input}: ${e.message}`);
-    process.exit(1);
+    throw new Error(`${input}: ${e.message}`);
   }
-  // Whole or not at all.
-  const tmp = `${output}.${process.pid}.tmp`;
-  writeFileSync(tmp, result);
-  renameSync(tmp, output);
-}
+  writeWhole(output, toCommonJs(source));
+});
