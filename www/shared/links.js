@@ -31,3 +31,22 @@ export function codeInFragment(hash, kind) {
   const text = fragmentText(hash);
   return codeKind(text) === kind ? text : null;
 }
+
+/**
+ * The credential text inside pasted text, a link or a fragment; null if none.
+ * Links and fragments are percent-decoded; raw text is not, since Base45 has
+ * '%' and ' ' of its own.
+ */
+export function extractCredential(input, isFragment = false) {
+  let s = String(input || '').trim();
+  const hash = s.indexOf('#');
+  let encoded = isFragment;
+  if (hash >= 0) {
+    s = s.slice(hash + 1);
+    encoded = true;
+  }
+  if (/^CW1%3A/i.test(s)) encoded = true;
+  if (encoded) s = fragmentText(s);
+  s = s.trim();
+  return codeKind(s) === 'credential' ? s : null;
+}

@@ -8,10 +8,10 @@
 
 import { TrustList } from '../pkg/core/codewallet.js';
 import * as backoff from '../shared/backoff.js';
+import { extractCredential } from '../shared/links.js';
 import { KEY, CONFIG_URL, nowSecs } from './state.js';
 import { saveTrust } from './trust-store.js';
 import { render, renderProblem, say } from './view.js';
-import { extractCredential } from './import.js';
 import { reload, reloadWallet } from './store.js';
 import { pinnedRoot, useTrust } from './trust.js';
 

@@ -23,6 +23,7 @@ const SHELL = [
   'trust-store.js',
   'refresh.js',
   'import.js',
+  'import-rules.js',
   'scan.js',
   'wallet.css',
   'manifest.webmanifest',
