@@ -2,6 +2,7 @@
 // checks it now, and the time left, redrawn each second.
 
 import { qrSvg, checkTime } from '../pkg/core/codewallet.js';
+import { warningKey } from '../shared/messages.js';
 import { $, nowSecs } from './state.js';
 import { keepShown, endKept } from './kept-card.js';
 
@@ -117,7 +118,7 @@ export function renderCard(app) {
   const notes = [];
   if (j.checked) {
     notes.push(t('checkedAgainst', { seq: trust.sequence, date: dateTime(lang, app.trustSignedAt) }));
-    for (const w of j.verdict.warnings || []) notes.push(t(`warn_${w.code}`));
+    for (const w of j.verdict.warnings || []) notes.push(t(warningKey(w.code)));
   } else {
     notes.push(t('unverified'));
   }

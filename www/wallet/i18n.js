@@ -1,5 +1,7 @@
-// Every string of the wallet in English and Simplified Chinese. Messages take
-// named parameters: t('until', { time }) fills {time}.
+// Every string of the wallet in English and Simplified Chinese, with named
+// parameters (www/shared/messages.js): t('left', { time }) fills {time}.
+
+import { translator as tablesTranslator } from '../shared/messages.js';
 
 const en = {
   title: 'Health code wallet',
@@ -194,16 +196,6 @@ const zh = {
 };
 
 export const MESSAGES = { en, 'zh-CN': zh };
-/** A translator for `lang`. Unknown keys fall back to English, then to the key. */
-export function translator(lang) {
-  const table = MESSAGES[lang] || en;
-  return (key, params = {}) => {
-    const text = table[key] ?? en[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
-  };
-}
 
-/** A message for an error code; `null` if the code has no translation. */
-export function errorKey(code) {
-  return `err_${code}` in en ? `err_${code}` : null;
-}
+/** A translator for `lang`. Unknown keys fall back to English, then to the key. */
+export const translator = (lang) => tablesTranslator(MESSAGES, lang);

@@ -3,7 +3,8 @@
 // and the manage list of people; the code card is card.js's.
 
 import { nextLanguage } from '../shared/languages.js';
-import { errorKey } from './i18n.js';
+import { errorKey } from '../shared/messages.js';
+import { MESSAGES } from './i18n.js';
 import { $, MAX_ENTRIES } from './state.js';
 import { renderCard } from './card.js';
 
@@ -16,7 +17,7 @@ export function say(app, key, params = {}, kind = 'ok') {
 export function errorMessage(e) {
   const code = e && e.code;
   const key = code && errorKey(code);
-  if (key) return { key, params: { max: MAX_ENTRIES } };
+  if (key && Object.hasOwn(MESSAGES.en, key)) return { key, params: { max: MAX_ENTRIES } };
   return { key: 'err_unknown', params: { message: (e && e.message) || String(e) } };
 }
 
