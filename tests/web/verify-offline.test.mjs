@@ -83,7 +83,7 @@ test('a worker script that did not load is reported too, and a photo says so', a
   await withSite(async ({ site, browser }) => {
     const context = await browser.newContext({ locale: 'zh-CN', serviceWorkers: 'block' });
     const page = await context.newPage();
-    await page.route('**/verify/worker.js', (route) => route.abort('internetdisconnected'));
+    await page.route('**/shared/decode-worker.js', (route) => route.abort('internetdisconnected'));
     await loadVerifier(page, `${site.url}/verify/`);
     await page.waitForSelector('body[data-reader=failed]', { state: 'attached' });
     assert.equal(await page.textContent('#scan-state'), t('zh-CN', 'readerFailed'));
@@ -91,7 +91,7 @@ test('a worker script that did not load is reported too, and a photo says so', a
     await page.setInputFiles('#photo-input', { name: 'x.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
     await page.waitForSelector('#scan-msg[data-code=reader_unavailable]', { state: 'attached' });
     assert.equal(await page.textContent('#scan-msg'), t('zh-CN', 'readerFailed'));
-    await page.unroute('**/verify/worker.js');
+    await page.unroute('**/shared/decode-worker.js');
     await context.setOffline(false);
     await page.waitForSelector('body[data-reader=ready]', { state: 'attached' });
   });
@@ -182,7 +182,7 @@ test('"ready for offline use" only once every file the worker caches is in its c
       const key = (await caches.keys()).find((k) => k.startsWith('cw-verify-'));
       const cache = await caches.open(key);
       const before = (await cache.keys()).map((r) => r.url);
-      await cache.delete(new URL('worker.js', location.href).href);
+      await cache.delete(new URL('../shared/decode-worker.js', location.href).href);
       return before.filter((url) => !url.includes('/demo-data/')).length;
     });
     await loadVerifier(page, `${site.url}/verify/`);

@@ -10,8 +10,8 @@
 
 /** The modules of this folder, which every page uses: each page's worker keeps them all. */
 const SHARED_MODULES = [
-  'backoff.js', 'base64.js', 'idb-value.js', 'languages.js', 'links.js', 'messages.js', 'offline-worker.js', 'storage.js',
-  'sw-core.js',
+  'backoff.js', 'base64.js', 'decode-worker.js', 'idb-value.js', 'languages.js', 'links.js', 'messages.js',
+  'offline-worker.js', 'reader.js', 'storage.js', 'sw-core.js',
 ];
 
 /**

@@ -4,7 +4,7 @@
 importScripts('../pkg/shell-version.js', '../shared/sw-core.js');
 // The page's own files; the core adds www/shared's modules.
 const SHELL = [
-  './', 'index.html', 'verify.js', 'i18n.js', 'log.js', 'trust.js', 'verdict.js', 'sync.js', 'worker.js',
+  './', 'index.html', 'verify.js', 'i18n.js', 'log.js', 'trust.js', 'verdict.js', 'sync.js', 'decode-worker.js',
   'verify.css', 'manifest.webmanifest', 'icon.svg',
   '../pkg/reader/codewallet.js', '../pkg/reader/codewallet_bg.wasm',
 ];

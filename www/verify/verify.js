@@ -11,6 +11,7 @@ import { classify, present, clockJump } from './verdict.js';
 import { Sync, grantFromFragment } from './sync.js';
 import { openStorage } from '../shared/storage.js';
 import { registerWorker, watchTakeovers, cacheStatus } from '../shared/offline-worker.js';
+import { createReader } from '../shared/reader.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'cw.verify.settings';
@@ -68,7 +69,7 @@ function applyLanguage() {
   renderTrust();
   renderGrant();
   refreshLog();
-  if (!camera.running) setScanState(t(lang, readerState === 'failed' ? 'readerFailed' : 'cameraOff'));
+  if (!camera.running) setScanState(t(lang, reader.state === 'failed' ? 'readerFailed' : 'cameraOff'));
   renderOffline();
 }
 
@@ -363,53 +364,19 @@ function renderTrust() {
 
 // ---------- the decoding worker ----------
 
-// The reader runs in a worker that loads its own copy of the wasm module. On a
-// first visit the network can drop before that copy is saved: the reader is
-// then reported as not loaded (`body[data-reader]`), and started again when
-// the page is back online.
-let readerState = 'loading';
+// The reader runs in a worker that loads its own copy of the wasm module
+// (decode-worker.js, through ../shared/reader.js). On a first visit the
+// network can drop before that copy is saved: the reader is then reported as
+// not loaded (`body[data-reader]`), and started again when the page is back
+// online.
+const reader = createReader({ url: new URL('./decode-worker.js', import.meta.url), onState: readerChanged });
 
-function setReader(state) {
-  readerState = state;
+function readerChanged(state) {
   document.body.dataset.reader = state;
+  if (state === 'ready') setScanState(t(lang, camera.running ? 'scanning' : 'cameraOff'));
   if (state !== 'failed') return;
-  for (const [, resolve] of jobs) resolve({ error: { code: 'reader_unavailable', message: 'the code reader did not load' } });
-  jobs.clear();
   if (camera.running) stopCamera();
   setScanState(t(lang, 'readerFailed'));
-}
-
-function workerCall(message, transfer = []) {
-  if (readerState === 'failed') return Promise.resolve({ error: { code: 'reader_unavailable', message: 'the code reader did not load' } });
-  const id = nextJob++;
-  return new Promise((resolve) => {
-    jobs.set(id, resolve);
-    worker.postMessage({ ...message, id }, transfer);
-  });
-}
-
-function startWorker() {
-  if (worker) worker.terminate();
-  setReader('loading');
-  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker = w;
-  w.onmessage = (event) => {
-    if (w !== worker) return;
-    const data = event.data;
-    if (data.kind === 'ready' || data.kind === 'failed') {
-      setReader(data.kind);
-      if (data.kind === 'ready') setScanState(t(lang, camera.running ? 'scanning' : 'cameraOff'));
-      return;
-    }
-    const resolve = jobs.get(data.id);
-    jobs.delete(data.id);
-    if (resolve) resolve(data);
-  };
-  // A worker whose module did not load: nothing will read.
-  w.onerror = (event) => {
-    event.preventDefault();
-    if (w === worker) setReader('failed');
-  };
 }
 
 function scanErrorText(error) {
@@ -450,10 +417,10 @@ async function checkOffline() {
 async function startCamera() {
   unlockAudio();
   if (camera.running) { stopCamera(); return; }
-  if (readerState === 'failed') {
+  if (reader.state === 'failed') {
     // Nothing could read the frames: say so instead of scanning for ever.
     setScanState(t(lang, 'readerFailed'));
-    if (navigator.onLine) startWorker();
+    if (navigator.onLine) reader.start();
     return;
   }
   setScanState(t(lang, 'cameraStarting'));
@@ -477,7 +444,7 @@ async function startCamera() {
   camera.started = camera.lastFound = nowMs();
   $('scan-btn').textContent = t(lang, 'stop');
   $('scan-btn').dataset.t = 'stop';
-  setScanState(t(lang, readerState === 'loading' ? 'readerLoading' : 'scanning'));
+  setScanState(t(lang, reader.state === 'ready' ? 'scanning' : 'readerLoading'));
   scanLoop();
 }
 
@@ -518,13 +485,9 @@ async function scanLoop() {
     if (!camera.running) break;
     const waitingForTube = view.shown && view.shown.awaitingTube;
     if ((view.shown && !waitingForTube) || handling || video.readyState < 2 || !video.videoWidth) continue;
-    const k = Math.min(1, 1280 / Math.max(video.videoWidth, video.videoHeight));
-    let bitmap;
-    try {
-      bitmap = await createImageBitmap(video, k < 1 ? { resizeWidth: Math.round(video.videoWidth * k), resizeHeight: Math.round(video.videoHeight * k) } : {});
-    } catch { continue; }
-    const result = await workerCall({ kind: 'frame', bitmap }, [bitmap]);
+    const result = await reader.readFrame(video);
     if (!camera.running) break;
+    if (result.error && result.error.code === 'no_frame') continue;
     if (result.texts && result.texts.length) {
       camera.lastFound = nowMs();
       $('scan-hint').hidden = true;
@@ -542,8 +505,8 @@ async function scanPhoto(file) {
   unlockAudio();
   say('scan-msg', '');
   if (!file) return;
-  if (readerState === 'failed' && navigator.onLine) startWorker();
-  const result = await workerCall({ kind: 'file', blob: file });
+  if (reader.state === 'failed' && navigator.onLine) reader.start();
+  const result = await reader.readFile(file);
   if (result.error) {
     $('scan-msg').dataset.code = result.error.code;
     say('scan-msg', scanErrorText(result.error));
@@ -968,7 +931,7 @@ async function main() {
   });
   window.addEventListener('online', () => {
     if (sync) sync.wentOnline();
-    if (readerState === 'failed') startWorker();
+    if (reader.state === 'failed') reader.start();
     if ('serviceWorker' in navigator) registerWorker().then(checkOffline);
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && view.shown) dismiss(); });
@@ -982,7 +945,7 @@ async function main() {
     checkOffline();
   }
   await init();
-  startWorker();
+  reader.start();
   log = new CheckpointLog(idbBackend(indexedDB));
   sync = new Sync(log, {
     online: () => navigator.onLine,

@@ -1,4 +1,5 @@
-// Decodes QR codes off the main thread. Messages in:
+// Decodes QR codes off the main thread, for every page (its page side is
+// reader.js). Messages in:
 //   {id, kind: 'frame', bitmap}   an ImageBitmap of a camera frame (transferred)
 //   {id, kind: 'rgba', width, height, buffer}   raw pixels (transferred)
 //   {id, kind: 'file', blob}      a chosen photo
