@@ -50,7 +50,7 @@ async function install(page) {
 }
 
 // Each page's entry modules (loaded by its HTML or as a worker).
-const ENTRIES = { wallet: ['main.js', 'wallet.js'], verify: ['verify.js', 'decode-worker.js'] };
+const ENTRIES = { wallet: ['main.js', 'wallet.js', 'decode-worker.js'], verify: ['verify.js', 'decode-worker.js'] };
 
 for (const page of Object.keys(ENTRIES)) {
   test(`${page}: install fetches every file past the HTTP cache`, async () => {

@@ -1,57 +1,32 @@
-// Reading a code from a photo or the camera, with the QR reader module
-// (core + reader, loaded on first use); what is found is imported like
-// pasted text. The page loads this module only when a person picks a photo
-// or turns the camera on.
+// Reading a code from a photo or the camera. The shared decode worker reads
+// (../shared/reader.js, started on first use), so nothing is decoded on the
+// main thread; what is found is imported like pasted text. The page loads
+// this module only when a person picks a photo or turns the camera on.
 
 import { $ } from './state.js';
 import { renderStatic, say, sayError } from './view.js';
 import { importText } from './import.js';
+import { createReader } from '../shared/reader.js';
 
-const MAX_IMAGE_SIDE = 2048;
-
-/** The QR reader module (core + reader), loaded once. */
-async function reader(app) {
-  if (!app.reader) {
-    const m = await import('../pkg/reader/codewallet.js');
-    await m.default();
-    app.reader = m;
-  }
+/** The page's reader, made on first use; one that could not load is tried again. */
+function reader(app) {
+  if (!app.reader) app.reader = createReader({ url: new URL('./decode-worker.js', import.meta.url) });
+  app.reader.start();
   return app.reader;
 }
 
 /** The first credential among the texts a picture held, or undefined. */
 export const firstCredential = (texts) => texts.find((x) => x.startsWith('CW1:'));
 
-/** Pixels of an image or video frame, scaled down to at most `max` px on the long side. */
-function pixels(source, width, height, max) {
-  const scale = Math.min(1, max / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * scale));
-  const h = Math.max(1, Math.round(height * scale));
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.drawImage(source, 0, 0, w, h);
-  return ctx.getImageData(0, 0, w, h);
-}
-
-async function decodeImageFile(app, file) {
-  let bitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw Object.assign(new Error('not an image'), { code: 'not_image' });
-  }
-  const img = pixels(bitmap, bitmap.width, bitmap.height, MAX_IMAGE_SIDE);
-  bitmap.close();
-  const m = await reader(app);
-  return m.scanRgba(img.width, img.height, img.data);
-}
+/** The reader's error as one the page words by its code (err_not_image …). */
+const readError = ({ code, message }) => Object.assign(new Error(message), { code });
 
 export async function importPhoto(app, file) {
   say(app, 'reading');
   try {
-    const text = firstCredential(await decodeImageFile(app, file));
+    const result = await reader(app).readFile(file);
+    if (result.error) throw readError(result.error);
+    const text = firstCredential(result.texts);
     if (!text) {
       say(app, 'err_not_credential', {}, 'error');
       return;
@@ -62,7 +37,6 @@ export async function importPhoto(app, file) {
   }
 }
 
-const FRAME_SIDE = 1024;
 const FRAME_GAP_MS = 150;
 
 export function stopCamera(app) {
@@ -83,25 +57,27 @@ export async function startCamera(app) {
     return;
   }
   try {
-    const m = await reader(app);
-    camera.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false });
+    const frames = reader(app);
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false });
+    camera.stream = stream;
     const video = $('video');
-    video.srcObject = camera.stream;
+    video.srcObject = stream;
     video.hidden = false;
     await video.play();
     renderStatic(app);
     say(app, 'scanning');
+    // One frame at a time; a loop whose stream was stopped (or replaced) ends.
     const frame = async () => {
-      if (!camera.stream) return;
+      if (camera.stream !== stream) return;
       if (video.videoWidth) {
-        const img = pixels(video, video.videoWidth, video.videoHeight, FRAME_SIDE);
-        let texts = [];
-        try {
-          texts = m.scanRgba(img.width, img.height, img.data);
-        } catch {
-          texts = [];
+        const result = await frames.readFrame(video);
+        if (camera.stream !== stream) return;
+        if (result.error && result.error.code === 'reader_unavailable') {
+          stopCamera(app);
+          sayError(app, readError(result.error));
+          return;
         }
-        const text = firstCredential(texts);
+        const text = firstCredential(result.texts || []);
         if (text) {
           stopCamera(app);
           await importText(app, text, $('add-label').value);

@@ -25,6 +25,7 @@ const SHELL = [
   'import.js',
   'import-rules.js',
   'scan.js',
+  'decode-worker.js',
   'wallet.css',
   'manifest.webmanifest',
   'icon.svg',
