@@ -3,10 +3,12 @@
 // scripts/miniprogram: the wallet's (status, name, a damaged store, errors,
 // www/wallet/i18n.js) and the checkpoint verifier's (verdicts, reasons,
 // warnings, the log, www/verify/i18n.js). This file holds only the few that
-// belong to the mini-program's screens.
+// belong to the mini-program's screens; all are worded by the pages' one
+// message format (www/shared/messages.js), with named parameters.
 const wallet = require('../web/wallet/i18n.js');
 const verifier = require('../web/verify/i18n.js');
 const languages = require('../web/shared/languages.js');
+const messages = require('../web/shared/messages.js');
 
 const OWN = {
   en: {
@@ -45,14 +47,11 @@ const CHECKPOINT = {
   },
 };
 
-const fill = (text, params) => text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
-
 // The checkpoint's translator: tr(key, {name: value}) for its own words,
-// tr.verifier(key, ...args) for the verifier's table.
+// tr.verifier(key, {name: value}) for the verifier's table.
 function checkpointTranslator(language) {
-  const own = CHECKPOINT[language] || CHECKPOINT.en;
-  const tr = (key, params = {}) => fill(own[key] !== undefined ? own[key] : key, params);
-  tr.verifier = (key, ...args) => verifier.t(language, key, ...args);
+  const tr = messages.translator(CHECKPOINT, language);
+  tr.verifier = verifier.translator(language);
   return tr;
 }
 
@@ -62,12 +61,12 @@ function languageOf(platformLanguage) {
   return languages.pickLanguage(null, [String(platformLanguage).replace(/_/g, '-')]);
 }
 
+// The wallet's words with the mini-program's own over them, by language.
+const WALLET = {};
+for (const code of languages.LANGUAGE_CODES) WALLET[code] = Object.assign({}, wallet.MESSAGES[code], OWN[code]);
+
 // A translator for `language`: t(key, {name: value}), the mini-program's own
 // words first, then the wallet's.
-function translator(language) {
-  const own = OWN[language] || OWN.en;
-  const shared = wallet.translator(language);
-  return (key, params = {}) => (key in own ? fill(own[key], params) : shared(key, params));
-}
+const translator = (language) => messages.translator(WALLET, language);
 
 module.exports = { OWN, CHECKPOINT, languageOf, translator, checkpointTranslator };

@@ -89,7 +89,7 @@ test('the pages\' modules bridged in the package export what they export in www/
     }
   };
   walk(web);
-  for (const needed of ['verify/verdict.js', 'verify/i18n.js', 'wallet/i18n.js', 'shared/backoff.js', 'verify/log.js']) {
+  for (const needed of ['verify/verdict.js', 'verify/i18n.js', 'wallet/i18n.js', 'shared/messages.js', 'shared/backoff.js', 'verify/log.js']) {
     assert.ok(files.includes(needed), needed);
   }
   for (const path of files) {
@@ -158,7 +158,7 @@ test('every bridged module loads in the platform\'s environment, with no WebAsse
   require('./shims.cjs').install();
   for (const name of ['WebAssembly', 'TextEncoder', 'TextDecoder', 'fetch']) assert.equal(globalThis[name], undefined, name);
   const messages = require('../../miniprogram/lib/messages.js');
-  for (const path of ['verify/verdict.js', 'verify/i18n.js', 'verify/log.js', 'wallet/i18n.js', 'shared/backoff.js']) {
+  for (const path of ['verify/verdict.js', 'verify/i18n.js', 'verify/log.js', 'wallet/i18n.js', 'shared/messages.js', 'shared/backoff.js']) {
     const m = require(`../../miniprogram/web/${path}`);
     assert.ok(Object.keys(m).length > 0, path);
   }

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
-import { t } from '../../www/verify/i18n.js';
-import { messagePattern } from '../web/text.mjs';
+import { messagePattern, verifierText as t } from '../web/text.mjs';
 import { buildPackage, makeIssuer } from './util.mjs';
 
 const require = createRequire(import.meta.url);
@@ -80,7 +79,7 @@ test('verdicts for valid, expired, revoked, forged, tampered, red and malformed 
     ['valid', c.valid, 'pass', 'ok', '✓', (l) => t(l, 'statusGreen'), '张*丰'],
     ['yellow', c.yellow, 'check', 'warn', '!', (l) => t(l, 'statusYellow'), null],
     ['red', c.red, 'refuse', 'bad', '✗', (l) => t(l, 'statusRed'), null],
-    ['expired', c.expired, 'refuse', 'bad', '✗', (l) => messagePattern((m) => t(l, 'r_expired', m)), null],
+    ['expired', c.expired, 'refuse', 'bad', '✗', (l) => messagePattern((m) => t(l, 'r_expired', { duration: m })), null],
     ['revoked', c.revoked, 'refuse', 'bad', '✗', (l) => t(l, 'r_revoked'), null],
     ['forged', c.forged, 'refuse', 'bad', '✗', (l) => t(l, 'r_unknown_issuer'), null],
     ['tampered', c.tampered, 'refuse', 'bad', '✗', (l) => t(l, 'r_invalid_signature'), null],
@@ -217,7 +216,7 @@ test('broken storage stops scanning with the verifier\'s words, in Chinese too',
     env.storage.broken = false;
   }
   assert.equal(comp.data.state, 'stopped');
-  assert.match(comp.data.stopped, messagePattern((m) => t('zh-CN', 'logBroken', m)));
+  assert.match(comp.data.stopped, messagePattern((m) => t('zh-CN', 'logBroken', { why: m })));
   comp.detach();
 });
 
@@ -252,7 +251,7 @@ test('a clock that went back since the last scan is a warning on the verdict, in
   assert.equal(v.decision, 'pass');
   assert.equal(v.icon, '!', 'a pass with a warning is marked');
   assert.equal(v.warnings.length, 1);
-  assert.match(v.warnings[0], messagePattern((m) => t('zh-CN', 'w_clock_jump', m)));
+  assert.match(v.warnings[0], messagePattern((m) => t('zh-CN', 'warn_clock_jump', { duration: m })));
   assert.ok(comp.dom.textContent.includes(v.warnings[0]));
   comp.detach();
 });

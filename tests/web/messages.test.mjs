@@ -1,6 +1,7 @@
 // Every code the core can return, as it lists them itself (`messageCodes()`),
-// has a message in every language of every front end; and every language of
-// a front end has the same keys as its English table.
+// has a message in every language of every front end; every language of a
+// front end has the same keys as its English table, and each message the same
+// named parameters in every language.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 import { MESSAGES as VERIFIER } from '../../www/verify/i18n.js';
 import { LANGUAGE_CODES } from '../../www/shared/languages.js';
+import { errorKey, warningKey } from '../../www/shared/messages.js';
 import { MESSAGES as WALLET } from '../../www/wallet/i18n.js';
 
 const core = await import(join(ROOT, 'www/pkg/reader/codewallet.js'));
@@ -19,11 +21,11 @@ const codes = core.messageCodes();
 const FRONT_ENDS = {
   verifier: {
     tables: VERIFIER,
-    keys: { verdict: (c) => `r_${c}`, warning: (c) => `w_${c}`, scan: (c) => `e_${c}` },
+    keys: { verdict: (c) => `r_${c}`, warning: warningKey, scan: errorKey },
   },
   wallet: {
     tables: WALLET,
-    keys: { verdict: (c) => `err_${c}`, warning: (c) => `warn_${c}`, wallet: (c) => `err_${c}`, scan: (c) => `err_${c}` },
+    keys: { verdict: errorKey, warning: warningKey, wallet: errorKey, scan: errorKey },
   },
 };
 
@@ -58,11 +60,24 @@ for (const [name, { tables, keys }] of Object.entries(FRONT_ENDS)) {
     }
     assert.deepEqual(missing, []);
   });
+
+  test(`${name}: each message has the same named parameters in every language, and no numbered ones`, () => {
+    const params = (text) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
+    const differ = [];
+    for (const [key, english] of Object.entries(tables.en)) {
+      const want = params(english);
+      if (want.some((p) => /^\d/.test(p))) differ.push(`en ${key}: numbered ${want}`);
+      for (const [lang, table] of Object.entries(tables)) {
+        if (key in table && params(table[key]).join() !== want.join()) differ.push(`${lang} ${key}: ${params(table[key])} (en: ${want})`);
+      }
+    }
+    assert.deepEqual(differ, []);
+  });
 }
 
 // Keys built from a code at run time (`r_${code}` …), by front end; the
 // page's markup names the rest in `data-t` attributes.
-const DYNAMIC = { verifier: ['r_', 'w_', 'e_', 'd_', 'tube_', 'status'], wallet: ['err_', 'warn_', 'status_'] };
+const DYNAMIC = { verifier: ['r_', 'warn_', 'err_', 'd_', 'tube_', 'status'], wallet: ['err_', 'warn_', 'status_'] };
 const SOURCES = { verifier: ['www/verify', 'www/shared'], wallet: ['www/wallet', 'www/shared'] };
 
 for (const [name, { tables }] of Object.entries(FRONT_ENDS)) {

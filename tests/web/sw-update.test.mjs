@@ -10,9 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
 import { openVerifier } from './verify-util.mjs';
+import { verifierText as t } from './text.mjs';
 
 const { translator } = await import(join(ROOT, 'www/wallet/i18n.js'));
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 
 let issuer;
 let browser;

@@ -14,11 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser, recordRequests, release } from './harness.mjs';
 import { openVerifier, goOffline, readVerdict, nextPerson, qrImage, writeY4m } from './verify-util.mjs';
-import { messagePattern } from './text.mjs';
+import { messagePattern, verifierText as t } from './text.mjs';
 
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 
-const pattern = (key) => messagePattern((m) => t('en', key, m));
+const pattern = (key) => messagePattern((m) => t('en', key, { duration: m }));
 
 // kind of credential → what the verdict screen shows for it.
 const VERDICTS = [

@@ -11,8 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser, cw } from './harness.mjs';
 import { openVerifier, goOffline, pasteAndRead, nextPerson } from './verify-util.mjs';
-
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+import { verifierText as t } from './text.mjs';
 
 let issuer;
 before(() => { issuer = makeIssuer(); });

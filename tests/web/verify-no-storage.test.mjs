@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ROOT, openPages, release } from './harness.mjs';
 import { pasteAndRead } from './verify-util.mjs';
-
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+import { verifierText as t } from './text.mjs';
 
 let issuer, site, browser;
 

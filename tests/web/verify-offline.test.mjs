@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
 import { loadVerifier, pasteAndRead, nextPerson, qrImage, readVerdict, writeY4m } from './verify-util.mjs';
-
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+import { verifierText as t } from './text.mjs';
 
 async function withSite(fn, browserOptions = {}) {
   const issuer = makeIssuer();
@@ -142,7 +141,7 @@ test('a page whose own module did not load says so, and loads again when back on
     await page.waitForSelector('body[data-ready=error]', { state: 'attached' });
     await context.setOffline(true);
     const text = await page.textContent('#config-msg');
-    const [head, tail] = t('en', 'startFailed', '\u0000').split('\u0000');
+    const [head, tail] = t('en', 'startFailed', { why: '\u0000' }).split('\u0000');
     assert.ok(text.startsWith(head) && text.endsWith(tail), text);
     await page.unroute('**/pkg/reader/codewallet_bg.wasm');
     await context.setOffline(false);
@@ -187,7 +186,7 @@ test('"ready for offline use" only once every file the worker caches is in its c
     });
     await loadVerifier(page, `${site.url}/verify/`);
     await page.waitForSelector('#offline-state[data-state=missing]', { state: 'attached' });
-    assert.equal(await page.textContent('#offline-state'), t('en', 'offlineMissing', 1, cached));
+    assert.equal(await page.textContent('#offline-state'), t('en', 'offlineMissing', { missing: 1, total: cached }));
   });
 });
 

@@ -11,8 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
 import { openVerifier, goOffline, pasteAndRead, nextPerson } from './verify-util.mjs';
-
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+import { verifierText as t } from './text.mjs';
 
 async function withVerifier(fn, { initScript } = {}) {
   const issuer = makeIssuer();
@@ -105,10 +104,10 @@ test('a failed save is said on screen in both languages; the list is used for th
     assert.equal(await offerFile(page, seq2), 'accepted');
     assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '2');
     assert.equal(await page.getAttribute('#trust-store', 'data-state'), 'unsaved');
-    assert.equal(await page.textContent('#trust-store'), t('en', 'tlNotSaved', 2, 'The quota has been exceeded.'));
+    assert.equal(await page.textContent('#trust-store'), t('en', 'tlNotSaved', { sequence: 2, why: 'The quota has been exceeded.' }));
     assert.equal(await page.isVisible('#trust-store'), true);
     await page.selectOption('#lang', 'zh-CN');
-    assert.equal(await page.textContent('#trust-store'), t('zh-CN', 'tlNotSaved', 2, 'The quota has been exceeded.'));
+    assert.equal(await page.textContent('#trust-store'), t('zh-CN', 'tlNotSaved', { sequence: 2, why: 'The quota has been exceeded.' }));
     // In use meanwhile (the disk has room again for the log; the list is not saved again unasked).
     await page.evaluate(() => { globalThis.diskFull = false; });
     assert.equal((await pasteAndRead(page, issuer.credentials.valid)).decision, 'pass');
@@ -137,7 +136,7 @@ test('a root key that cannot be saved is said on screen, and pinned for this ses
     const page = await openVerifier(context, site);
     assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '1');
     assert.equal(await page.getAttribute('#trust-store', 'data-state'), 'error');
-    assert.equal(await page.textContent('#trust-store'), t('en', 'tlRootNotSaved', 'The quota has been exceeded.'));
+    assert.equal(await page.textContent('#trust-store'), t('en', 'tlRootNotSaved', { why: 'The quota has been exceeded.' }));
     assert.equal((await pasteAndRead(page, issuer.credentials.valid)).decision, 'pass');
     await nextPerson(page);
   }, { initScript });

@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser } from './harness.mjs';
 import { openVerifier, goOffline, pasteAndRead, nextPerson, qrImage, writePng, sameSequencePair } from './verify-util.mjs';
-
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
+import { verifierText as t } from './text.mjs';
 
 /** The message a trust-list offer made by `action` shows. */
 async function offer(page, action) {
@@ -51,22 +50,22 @@ test('the list from before a revocation, same sequence, is refused by QR, link a
     let page = await openVerifier(context, site);
     await goOffline(context, page, site);
 
-    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', after)), { code: 'accepted', text: t('en', 'tlAccepted', 2) });
+    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', after)), { code: 'accepted', text: t('en', 'tlAccepted', { sequence: 2 }) });
     await revokedStillRefused(page, credential);
     // The same list again: nothing happens.
-    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', after)), { code: 'same', text: t('en', 'tlSame', 2) });
+    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', after)), { code: 'same', text: t('en', 'tlSame', { sequence: 2 }) });
 
     // By a photo of its QR code.
     const qr = join(files, 'before.png');
     writePng(qr, await qrImage(beforeText, { scale: 3 }));
     const byQr = await offer(page, () => page.setInputFiles('#photo-input', qr));
-    assert.deepEqual(byQr, { code: 'sequence_reused', text: t('en', 'tlReused', 2, 2) });
+    assert.deepEqual(byQr, { code: 'sequence_reused', text: t('en', 'tlReused', { sequence: 2, current: 2 }) });
     await revokedStillRefused(page, credential);
 
     // By a link while the page is open, and by a link that opens the page.
     const base = page.url().split('#')[0];
     const link = `${base}#${encodeURIComponent(beforeText)}`;
-    assert.deepEqual(await offer(page, () => page.goto(link)), { code: 'sequence_reused', text: t('en', 'tlReused', 2, 2) });
+    assert.deepEqual(await offer(page, () => page.goto(link)), { code: 'sequence_reused', text: t('en', 'tlReused', { sequence: 2, current: 2 }) });
     assert.ok(!page.url().includes('CWL1'), 'the fragment is cleared');
     await revokedStillRefused(page, credential);
     await page.close();
@@ -80,12 +79,12 @@ test('the list from before a revocation, same sequence, is refused by QR, link a
     // A lower sequence (the bundled #1), by QR.
     const lowerQr = join(files, 'lower.png');
     writePng(lowerQr, await qrImage(readFileSync(`${issuer.trustListPath}.txt`, 'utf8').trim(), { scale: 3 }));
-    assert.deepEqual(await offer(page, () => page.setInputFiles('#photo-input', lowerQr)), { code: 'rollback', text: t('en', 'tlRollback', 1, 2) });
+    assert.deepEqual(await offer(page, () => page.setInputFiles('#photo-input', lowerQr)), { code: 'rollback', text: t('en', 'tlRollback', { sequence: 1, current: 2 }) });
 
     // In Chinese, by file; still refused after a reload.
     await page.selectOption('#lang', 'zh-CN');
-    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', before)), { code: 'sequence_reused', text: t('zh-CN', 'tlReused', 2, 2) });
-    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', issuer.trustListPath)), { code: 'rollback', text: t('zh-CN', 'tlRollback', 1, 2) });
+    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', before)), { code: 'sequence_reused', text: t('zh-CN', 'tlReused', { sequence: 2, current: 2 }) });
+    assert.deepEqual(await offer(page, () => page.setInputFiles('#trust-file', issuer.trustListPath)), { code: 'rollback', text: t('zh-CN', 'tlRollback', { sequence: 1, current: 2 }) });
     await page.reload();
     await page.waitForSelector('body[data-ready=true]');
     await revokedStillRefused(page, credential);

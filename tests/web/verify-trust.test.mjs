@@ -10,9 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, servePages, launchBrowser, cw, DAY } from './harness.mjs';
 import { openVerifier, goOffline, pasteAndRead, nextPerson, loadVerifier } from './verify-util.mjs';
-import { messagePattern, escapeRegExp as escape } from './text.mjs';
+import { messagePattern, escapeRegExp as escape, verifierText as t } from './text.mjs';
 
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 const { duration } = await import(join(ROOT, 'www/shared/languages.js'));
 
 async function withVerifier(issuerOptions, fn, contextOptions = {}) {
@@ -56,14 +55,14 @@ test('trust list: a newer list is taken from a file, link or text; an older one 
     const seq3 = issuer.trustList(3, 'seq3.cwl');
     await goOffline(context, page, site);
 
-    assert.deepEqual(await trustMessageAfter(page, () => page.setInputFiles('#trust-file', seq2)), { code: 'accepted', text: t('en', 'tlAccepted', 2) });
+    assert.deepEqual(await trustMessageAfter(page, () => page.setInputFiles('#trust-file', seq2)), { code: 'accepted', text: t('en', 'tlAccepted', { sequence: 2 }) });
     // Which list is in use: its number, issuers, signing date and age.
     const signed = await page.evaluate((s) => new Date(s * 1000).toLocaleString('en'), issuer.now);
-    const [head, tail] = t('en', 'tlInfo', 2, 'Demo CDC', signed, '\u0000').split('\u0000');
+    const [head, tail] = t('en', 'tlInfo', { sequence: 2, issuers: 'Demo CDC', signed, age: '\u0000' }).split('\u0000');
     const age = escape(duration('en', 7)).replace('7', '\\d+'); // seconds, however many
-    assert.match(await page.textContent('#trust-info'), new RegExp(`^${escape(head)}${age}${escape(tail)} · ${escape(t('en', 'tlRevoked', 1))}$`));
+    assert.match(await page.textContent('#trust-info'), new RegExp(`^${escape(head)}${age}${escape(tail)} · ${escape(t('en', 'tlRevoked', { count: 1 }))}$`));
 
-    assert.deepEqual(await trustMessageAfter(page, () => page.setInputFiles('#trust-file', seq1)), { code: 'rollback', text: t('en', 'tlRollback', 1, 2) });
+    assert.deepEqual(await trustMessageAfter(page, () => page.setInputFiles('#trust-file', seq1)), { code: 'rollback', text: t('en', 'tlRollback', { sequence: 1, current: 2 }) });
     assert.equal(await page.getAttribute('#trust-info', 'data-sequence'), '2');
 
     // The accepted list survives a reload; the bundled #1 does not replace it.
@@ -78,7 +77,7 @@ test('trust list: a newer list is taken from a file, link or text; an older one 
     // A link /verify/#CWL1:… provisions too.
     await page.goto(`${page.url().split('#')[0]}#${encodeURIComponent(readFileSync(`${seq3}.txt`, 'utf8').trim())}`);
     await page.waitForFunction(() => document.getElementById('trust-info').dataset.sequence === '3');
-    assert.deepEqual(await trustMessage(page), { code: 'accepted', text: t('en', 'tlAccepted', 3) });
+    assert.deepEqual(await trustMessage(page), { code: 'accepted', text: t('en', 'tlAccepted', { sequence: 3 }) });
     assert.ok(!page.url().includes('CWL1'), 'the fragment is cleared');
 
     // A list signed by another root is refused.
@@ -97,19 +96,19 @@ test('trust list: stale after 24 h and expired lists are warned on screen and in
   const now = Math.floor(Date.now() / 1000);
   await withVerifier({ now: now - 2 * DAY }, async ({ issuer, page }) => {
     assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'stale');
-    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', duration('en', 24 * 3600)));
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', { limit: duration('en', 24 * 3600) }));
     const signed = await page.evaluate((s) => new Date(s * 1000).toLocaleString('en'), issuer.now);
-    assert.ok((await page.textContent('#trust-info')).startsWith(t('en', 'tlInfo', 1, 'Demo CDC', signed, duration('en', 2 * DAY))));
+    assert.ok((await page.textContent('#trust-info')).startsWith(t('en', 'tlInfo', { sequence: 1, issuers: 'Demo CDC', signed, age: duration('en', 2 * DAY) })));
     const v = await pasteAndRead(page, cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC',
       '--name', 'Wang Fang', '--id-number', 'A1', '--status', 'green').trim());
     assert.equal(v.code, 'valid');
     assert.equal(v.icon, '!');
-    assert.deepEqual(v.warnings, [t('en', 'w_trust_list_stale', duration('en', 2 * DAY))]);
+    assert.deepEqual(v.warnings, [t('en', 'warn_trust_list_stale', { duration: duration('en', 2 * DAY) })]);
     await nextPerson(page);
   });
   await withVerifier({ now: now - 3 * DAY, validForHours: 24 }, async ({ page }) => {
     assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'expired');
-    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlExpired', duration('en', 2 * DAY)));
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlExpired', { duration: duration('en', 2 * DAY) }));
   });
 });
 
@@ -122,7 +121,7 @@ test('settings: a saved staleness limit that is not a number counts as 24 h', as
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await openVerifier(context, site, { autoNext: 0, staleHours: 'soon' });
     assert.equal(await page.getAttribute('#trust-warn', 'data-state'), 'stale');
-    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', duration('en', 24 * 3600)));
+    assert.equal(await page.textContent('#trust-warn'), t('en', 'tlStale', { limit: duration('en', 24 * 3600) }));
     const fresh = cw('issue', '--key', join(issuer.dir, 'issuer.key'), '--issuer', 'Demo CDC',
       '--name', 'Wang Fang', '--id-number', 'A1', '--status', 'green').trim();
     assert.equal((await pasteAndRead(page, fresh)).code, 'valid');
@@ -155,13 +154,13 @@ test('clock: a clock that jumps back between scans is reported; the core\'s cloc
     await nextPerson(page);
     await page.evaluate(() => { const real = Date.now; Date.now = () => real() - 2 * 3600_000; });
     const v = await pasteAndRead(page, issuer.credentials.valid);
-    assert.ok(v.warnings.includes(t('en', 'w_clock_jump', duration('en', 2 * 3600))), v.warnings.join());
+    assert.ok(v.warnings.includes(t('en', 'warn_clock_jump', { duration: duration('en', 2 * 3600) })), v.warnings.join());
     assert.equal(v.icon, '!');
     await nextPerson(page);
     // Before the trust list was signed: the core says the clock is wrong.
     await page.evaluate(() => { Date.now = () => 1_000_000_000_000; });
     const early = await pasteAndRead(page, issuer.credentials.valid);
-    assert.ok(early.warnings.includes(t('en', 'w_clock_before_trust_list')), early.warnings.join());
+    assert.ok(early.warnings.includes(t('en', 'warn_clock_before_trust_list')), early.warnings.join());
     await nextPerson(page);
   });
 });
@@ -172,7 +171,7 @@ test('language and screen: Chinese from the browser, English by the switch, fits
     assert.equal(await page.textContent('#scan-btn'), t('zh-CN', 'scan'));
     const v = await pasteAndRead(page, issuer.credentials.expired);
     assert.equal(v.headline, t('zh-CN', 'd_refuse'));
-    assert.match(v.reason, messagePattern((m) => t('zh-CN', 'r_expired', m)));
+    assert.match(v.reason, messagePattern((m) => t('zh-CN', 'r_expired', { duration: m })));
     assert.equal(await page.getAttribute('.verdict-body', 'aria-live'), 'assertive');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `page is ${width} px wide`);

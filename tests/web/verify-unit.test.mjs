@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, memoryStorage, cw, DAY } from './harness.mjs';
 import { loadCore, sameSequencePair } from './verify-util.mjs';
+import { verifierText as t } from './text.mjs';
 
 const { present, clockJump } = await import(join(ROOT, 'www/verify/verdict.js'));
 const { Provisioning, KEYS } = await import(join(ROOT, 'www/verify/trust.js'));
 const { toBase64 } = await import(join(ROOT, 'www/shared/base64.js'));
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 const { duration, LANGUAGE_CODES } = await import(join(ROOT, 'www/shared/languages.js'));
 
 const LANGS = LANGUAGE_CODES;
@@ -105,14 +105,14 @@ test('present: warning durations come from the core\'s numbers, not its English 
   assert.equal(stale.seconds, DAY);
   for (const lang of LANGS) {
     const p = present(lang, { ...verdict, warnings: [{ ...stale, message: 'no number here' }] });
-    assert.deepEqual(p.warnings, [t(lang, 'w_trust_list_stale', duration(lang, DAY))]);
+    assert.deepEqual(p.warnings, [t(lang, 'warn_trust_list_stale', { duration: duration(lang, DAY) })]);
     assert.equal(p.icon, '!', 'a passing code with a warning is marked');
   }
   const behind = present('zh-CN', { ...verdict, warnings: [{ code: 'clock_behind', seconds: 7200, message: '' }] });
-  assert.deepEqual(behind.warnings, [t('zh-CN', 'w_clock_behind', duration('zh-CN', 7200))]);
+  assert.deepEqual(behind.warnings, [t('zh-CN', 'warn_clock_behind', { duration: duration('zh-CN', 7200) })]);
   const jump = clockJump(1_000_000, 1_000_000 + 3 * 3600_000);
   assert.equal(jump.seconds, 3 * 3600);
-  assert.deepEqual(present('en', verdict, [jump]).warnings.at(-1), t('en', 'w_clock_jump', duration('en', 3 * 3600)));
+  assert.deepEqual(present('en', verdict, [jump]).warnings.at(-1), t('en', 'warn_clock_jump', { duration: duration('en', 3 * 3600) }));
   trust.free();
 });
 

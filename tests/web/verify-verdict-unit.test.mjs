@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, makeIssuer, memoryStorage } from './harness.mjs';
 import { loadCore } from './verify-util.mjs';
+import { verifierText as t } from './text.mjs';
 
 const { classify, present, reasonText, clockJump, CLOCK_JUMP_MS, MAX_TEXT } = await import(join(ROOT, 'www/verify/verdict.js'));
 const { Provisioning, KEYS, trustListFromFragment } = await import(join(ROOT, 'www/verify/trust.js'));
-const { t } = await import(join(ROOT, 'www/verify/i18n.js'));
 const { duration, LANGUAGE_CODES } = await import(join(ROOT, 'www/shared/languages.js'));
 
 const LANGS = LANGUAGE_CODES;
@@ -75,7 +75,7 @@ test('reasons: durations from the core\'s seconds, the table\'s wording, the cor
     for (const kind of ['expired', 'notYetValid']) {
       const verdict = trust.verify(issuer.credentials[kind], issuer.now, {});
       assert.ok(verdict.seconds > 0, kind);
-      assert.equal(reasonText(lang, verdict), t(lang, `r_${verdict.code}`, duration(lang, verdict.seconds)), `${lang} ${kind}`);
+      assert.equal(reasonText(lang, verdict), t(lang, `r_${verdict.code}`, { duration: duration(lang, verdict.seconds) }), `${lang} ${kind}`);
       assert.equal(present(lang, verdict).reason, reasonText(lang, verdict));
     }
     const junk = trust.verify('CW1:garbage', issuer.now, {});
@@ -127,7 +127,7 @@ test('clockJump: a step back of more than a minute between scans, and only then'
   assert.equal(jump.seconds, CLOCK_JUMP_MS / 1000 + 1);
   for (const lang of LANGS) {
     const shown = present(lang, { valid: false, decision: 'refuse', code: 'url', credential: null }, [jump]);
-    assert.deepEqual(shown.warnings, [t(lang, 'w_clock_jump', duration(lang, jump.seconds))]);
+    assert.deepEqual(shown.warnings, [t(lang, 'warn_clock_jump', { duration: duration(lang, jump.seconds) })]);
   }
 });
 

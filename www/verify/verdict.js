@@ -1,6 +1,7 @@
 // From text to what the screen says: pure functions, no DOM.
 
-import { t } from './i18n.js';
+import { translator } from './i18n.js';
+import { warningKey } from '../shared/messages.js';
 import { duration } from '../shared/languages.js';
 import { codeKind, fragmentText } from '../shared/links.js';
 
@@ -54,13 +55,14 @@ export function present(lang, verdict, extraWarnings = []) {
   const c = verdict.credential;
   const status = verdict.valid && c ? c.status : null;
   const statusKey = { green: 'statusGreen', yellow: 'statusYellow', red: 'statusRed' }[status];
+  const t = translator(lang);
   return {
     decision,
     tone: look.tone,
     // A green code with a warning passes, marked so staff read the warning.
     icon: decision === 'pass' && warnings.length ? '!' : look.icon,
-    headline: t(lang, look.headline),
-    reason: statusKey ? t(lang, statusKey) : reasonText(lang, verdict),
+    headline: t(look.headline),
+    reason: statusKey ? t(statusKey) : reasonText(lang, verdict),
     status,
     name: c ? c.displayName : null,
     issuer: verdict.issuer ?? null,
@@ -72,9 +74,10 @@ export function present(lang, verdict, extraWarnings = []) {
 
 export function reasonText(lang, verdict) {
   const code = verdict.code || 'malformed';
-  if (code === 'expired' || code === 'not_yet_valid') return t(lang, `r_${code}`, duration(lang, verdict.seconds ?? 0));
+  const t = translator(lang);
+  if (code === 'expired' || code === 'not_yet_valid') return t(`r_${code}`, { duration: duration(lang, verdict.seconds ?? 0) });
   const key = `r_${code}`;
-  const s = t(lang, key);
+  const s = t(key);
   return s === key ? (verdict.reason || code) : s;
 }
 
@@ -82,8 +85,8 @@ export function reasonText(lang, verdict) {
 const TIMED = new Set(['trust_list_stale', 'clock_behind', 'clock_jump']);
 
 function warningText(lang, w) {
-  const key = `w_${w.code}`;
-  const s = TIMED.has(w.code) ? t(lang, key, duration(lang, w.seconds ?? 0)) : t(lang, key);
+  const key = warningKey(w.code);
+  const s = translator(lang)(key, TIMED.has(w.code) ? { duration: duration(lang, w.seconds ?? 0) } : {});
   return s === key ? w.message : s;
 }
 

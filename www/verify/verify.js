@@ -2,7 +2,8 @@
 // verdict screen, checkpoint log. The wasm module decides; this file owns the DOM.
 
 import init, * as cw from '../pkg/reader/codewallet.js';
-import { t } from './i18n.js';
+import { translator } from './i18n.js';
+import { errorKey } from '../shared/messages.js';
 import { LANGUAGES, pickLanguage, duration } from '../shared/languages.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
 import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
@@ -25,6 +26,8 @@ const defaults = { lang: null, mode: 'tally', station: '', autoNext: 5, staleHou
 const pageStore = openStorage(SETTINGS_KEY);
 const settings = { ...defaults, ...pageStore.readJson(SETTINGS_KEY) };
 let lang = pickLanguage(settings.lang, navigator.languages || [navigator.language]);
+/** Message `key` in `language`, its `{name}`s filled from `params`. */
+const t = (language, key, params) => translator(language)(key, params);
 
 let provisioning = null;
 let log = null;
@@ -185,9 +188,9 @@ function openGrant(bytes, { needStore = true } = {}) {
 function grantRefusal(r) {
   if (r.code === 'no_root') return t(lang, 'grantNoRoot');
   if (r.code === 'no_store') return t(lang, 'grantNoStore');
-  if (r.code === 'other_store') return t(lang, 'grantOtherStore', r.origin, deployment.storeOrigin);
+  if (r.code === 'other_store') return t(lang, 'grantOtherStore', { origin: r.origin, store: deployment.storeOrigin });
   if (r.code === 'wrong_root') return t(lang, 'grantWrongRoot');
-  return t(lang, 'grantBad', r.message || r.code);
+  return t(lang, 'grantBad', { reason: r.message || r.code });
 }
 
 function useGrant(grant) {
@@ -215,7 +218,7 @@ async function offerGrant(raw) {
   } catch (error) {
     upload.saveError = String(error && error.message ? error.message : error);
   }
-  msg.textContent = t(lang, 'grantAccepted', r.grant.station);
+  msg.textContent = t(lang, 'grantAccepted', { station: r.grant.station });
   useGrant(r.grant);
   return r;
 }
@@ -271,8 +274,8 @@ function renderGrant() {
   }
   const until = new Date(g.expiresAt * 1000).toLocaleString(lang);
   const expired = grantExpired();
-  let text = expired ? t(lang, 'grantExpired', g.station, until) : t(lang, 'grantInfo', g.station, g.endpoint, until);
-  if (upload.saveError) text += ` ${t(lang, 'grantNotSaved', upload.saveError)}`;
+  let text = expired ? t(lang, 'grantExpired', { station: g.station, date: until }) : t(lang, 'grantInfo', { station: g.station, bucket: g.endpoint, until });
+  if (upload.saveError) text += ` ${t(lang, 'grantNotSaved', { why: upload.saveError })}`;
   info.textContent = text;
   info.dataset.state = expired ? 'expired' : 'valid';
   info.dataset.station = g.station;
@@ -291,15 +294,15 @@ function renderSync(waiting) {
   else if (grantExpired()) phase = 'expired';
   const time = (ms) => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
   let text;
-  if (phase === 'none') text = t(lang, 'syncNoGrant', waiting);
-  else if (phase === 'expired') text = t(lang, 'syncExpired', waiting);
-  else if (phase === 'offline') text = t(lang, 'syncOffline', waiting);
-  else if (phase === 'unreachable') text = t(lang, 'syncUnreachable', waiting, time(s.retryAt));
-  else if (phase === 'refused') text = t(lang, 'syncRefused', s.httpStatus, waiting, time(s.retryAt));
-  else if (phase === 'too_large') text = t(lang, 'syncTooLarge', waiting);
-  else if (phase === 'uploading') text = t(lang, 'syncUploading', waiting);
-  else if (waiting) text = s.lastUpload ? t(lang, 'syncWaiting', waiting, time(s.lastUpload)) : t(lang, 'syncWaitingNever', waiting);
-  else text = s.lastUpload ? t(lang, 'syncDone', time(s.lastUpload)) : t(lang, 'syncNothing');
+  if (phase === 'none') text = t(lang, 'syncNoGrant', { waiting });
+  else if (phase === 'expired') text = t(lang, 'syncExpired', { waiting });
+  else if (phase === 'offline') text = t(lang, 'syncOffline', { waiting });
+  else if (phase === 'unreachable') text = t(lang, 'syncUnreachable', { waiting, retry: time(s.retryAt) });
+  else if (phase === 'refused') text = t(lang, 'syncRefused', { status: s.httpStatus, waiting, retry: time(s.retryAt) });
+  else if (phase === 'too_large') text = t(lang, 'syncTooLarge', { waiting });
+  else if (phase === 'uploading') text = t(lang, 'syncUploading', { waiting });
+  else if (waiting) text = s.lastUpload ? t(lang, 'syncWaiting', { waiting, last: time(s.lastUpload) }) : t(lang, 'syncWaitingNever', { waiting });
+  else text = s.lastUpload ? t(lang, 'syncDone', { last: time(s.lastUpload) }) : t(lang, 'syncNothing');
   el.textContent = text;
   el.dataset.state = phase;
   el.dataset.waiting = String(waiting);
@@ -311,12 +314,12 @@ function renderSync(waiting) {
 async function offerTrustList(bytes) {
   const r = await provisioning.offer(bytes);
   let message;
-  if (r.accepted) message = t(lang, 'tlAccepted', r.sequence);
-  else if (r.code === 'same') message = t(lang, 'tlSame', r.sequence);
-  else if (r.code === 'rollback') message = t(lang, 'tlRollback', r.sequence, r.current);
-  else if (r.code === 'sequence_reused') message = t(lang, 'tlReused', r.sequence, r.current);
+  if (r.accepted) message = t(lang, 'tlAccepted', { sequence: r.sequence });
+  else if (r.code === 'same') message = t(lang, 'tlSame', { sequence: r.sequence });
+  else if (r.code === 'rollback') message = t(lang, 'tlRollback', { sequence: r.sequence, current: r.current });
+  else if (r.code === 'sequence_reused') message = t(lang, 'tlReused', { sequence: r.sequence, current: r.current });
   else if (r.code === 'wrong_root') message = t(lang, 'tlWrongRoot');
-  else message = t(lang, 'tlBad', r.message || r.code);
+  else message = t(lang, 'tlBad', { reason: r.message || r.code });
   const msg = $('trust-msg');
   msg.textContent = message;
   msg.dataset.code = r.code;
@@ -329,9 +332,9 @@ function renderTrust() {
   const d = provisioning.describe(nowMs() / 1000, policy());
   // Whether the list and the key are kept on the device, whatever list is in use.
   const problems = [];
-  if (provisioning.rootError) problems.push(t(lang, 'tlRootNotSaved', provisioning.rootError));
-  if (d && !d.saved) problems.push(t(lang, 'tlNotSaved', d.sequence, provisioning.storeError));
-  else if (!d && provisioning.storeError) problems.push(t(lang, 'tlReadFailed', provisioning.storeError));
+  if (provisioning.rootError) problems.push(t(lang, 'tlRootNotSaved', { why: provisioning.rootError }));
+  if (d && !d.saved) problems.push(t(lang, 'tlNotSaved', { sequence: d.sequence, why: provisioning.storeError }));
+  else if (!d && provisioning.storeError) problems.push(t(lang, 'tlReadFailed', { why: provisioning.storeError }));
   const store = $('trust-store');
   store.textContent = problems.join(' ');
   store.hidden = !problems.length;
@@ -345,16 +348,16 @@ function renderTrust() {
     return;
   }
   const signed = new Date(d.issuedAt * 1000).toLocaleString(lang);
-  info.textContent = `${t(lang, 'tlInfo', d.sequence, d.issuers.join(', '), signed, duration(lang, d.age))} · ${t(lang, 'tlRevoked', d.revoked)}`;
+  info.textContent = `${t(lang, 'tlInfo', { sequence: d.sequence, issuers: d.issuers.join(', '), signed, age: duration(lang, d.age) })} · ${t(lang, 'tlRevoked', { count: d.revoked })}`;
   info.dataset.sequence = d.sequence;
   if (d.clockBefore) {
     warn.textContent = t(lang, 'tlClockBefore');
     warn.dataset.state = 'clock';
   } else if (d.expired) {
-    warn.textContent = t(lang, 'tlExpired', duration(lang, d.expiredFor));
+    warn.textContent = t(lang, 'tlExpired', { duration: duration(lang, d.expiredFor) });
     warn.dataset.state = 'expired';
   } else if (d.stale) {
-    warn.textContent = t(lang, 'tlStale', duration(lang, staleHours() * 3600));
+    warn.textContent = t(lang, 'tlStale', { limit: duration(lang, staleHours() * 3600) });
     warn.dataset.state = 'stale';
   } else {
     warn.dataset.state = 'fresh';
@@ -381,8 +384,8 @@ function readerChanged(state) {
 
 function scanErrorText(error) {
   if (error.code === 'reader_unavailable') return t(lang, 'readerFailed');
-  const key = `e_${error.code}`;
-  const s = t(lang, key, Number.isFinite(error.pixels) ? error.pixels.toLocaleString() : '?');
+  const key = errorKey(error.code);
+  const s = t(lang, key, { pixels: Number.isFinite(error.pixels) ? error.pixels.toLocaleString() : '?' });
   return s === key ? error.message : s;
 }
 
@@ -397,17 +400,17 @@ function renderOffline() {
   if (!offlineState) { el.hidden = true; return; }
   el.hidden = false;
   el.dataset.state = offlineState.state;
-  el.textContent = t(lang, offlineState.key, ...offlineState.args);
+  el.textContent = t(lang, offlineState.key, offlineState.params);
 }
 
 async function checkOffline() {
   if (!('serviceWorker' in navigator)) {
-    offlineState = { state: 'unsupported', key: 'offlineUnsupported', args: [] };
+    offlineState = { state: 'unsupported', key: 'offlineUnsupported', params: {} };
   } else {
     const answer = await cacheStatus();
-    if (!answer) offlineState = { state: 'saving', key: 'offlineSaving', args: [] };
-    else if (answer.missing.length) offlineState = { state: 'missing', key: 'offlineMissing', args: [answer.missing.length, answer.total] };
-    else offlineState = { state: 'ready', key: 'offlineReady', args: [] };
+    if (!answer) offlineState = { state: 'saving', key: 'offlineSaving', params: {} };
+    else if (answer.missing.length) offlineState = { state: 'missing', key: 'offlineMissing', params: { missing: answer.missing.length, total: answer.total } };
+    else offlineState = { state: 'ready', key: 'offlineReady', params: {} };
   }
   renderOffline();
 }
@@ -431,7 +434,7 @@ async function startCamera() {
       video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
     });
   } catch (error) {
-    setScanState(t(lang, 'cameraDenied', error.name || error.message));
+    setScanState(t(lang, 'cameraDenied', { why: error.name || error.message }));
     return;
   }
   camera.track = camera.stream.getVideoTracks()[0];
@@ -643,7 +646,7 @@ async function linkTube(raw) {
   view.shown.awaitingTube = false;
   view.shown.tubeText = raw;
   if (sync) sync.recorded();
-  msg.textContent = t(lang, 'tubeSaved', tube);
+  msg.textContent = t(lang, 'tubeSaved', { tube });
   msg.dataset.code = 'linked';
   msg.dataset.tube = tube;
   refreshLog();
@@ -712,7 +715,7 @@ async function refreshLog() {
   if (!log) return;
   try {
     const s = await log.summary(nowMs());
-    $('log-summary').textContent = t(lang, 'logSummary', s.total, s.unexported, s.hourPass, s.hourCheck, s.hourRefused);
+    $('log-summary').textContent = t(lang, 'logSummary', { total: s.total, unexported: s.unexported, pass: s.hourPass, check: s.hourCheck, refuse: s.hourRefused });
     $('log-summary').dataset.total = s.total;
     $('log-summary').dataset.acknowledged = s.acknowledged;
     renderGrant();
@@ -730,14 +733,14 @@ function renderLogQuestions() {
   const ask = logUi.ask;
   $('export-confirm').hidden = !ask;
   if (ask) {
-    $('export-question').textContent = t(lang, 'exportQuestion', ask.filename, ask.count);
+    $('export-question').textContent = t(lang, 'exportQuestion', { file: ask.filename, count: ask.count });
     $('export-confirm').dataset.batch = ask.batch;
   }
   const n = logUi.clearCount;
   $('clear-confirm').hidden = !n;
   if (n) {
-    $('clear-question').textContent = t(lang, 'clearQuestion', n);
-    $('clear-yes').textContent = t(lang, 'clearYes', n);
+    $('clear-question').textContent = t(lang, 'clearQuestion', { count: n });
+    $('clear-yes').textContent = t(lang, 'clearYes', { count: n });
     $('clear-confirm').dataset.count = n;
   }
 }
@@ -783,11 +786,11 @@ async function answerSaved(saved) {
   logUi.ask = null;
   if (!saved) {
     log.discardBatch(ask.batch);
-    logMessage(t(lang, 'exportDiscarded', ask.batch), 'discarded');
+    logMessage(t(lang, 'exportDiscarded', { batch: ask.batch }), 'discarded');
   } else {
     try {
       const r = await log.confirmSaved(ask.batch, { nowMs: nowMs() });
-      logMessage(t(lang, r.durable ? 'exportConfirmed' : 'exportConfirmedFull', ask.batch, r.acknowledged), 'confirmed');
+      logMessage(t(lang, r.durable ? 'exportConfirmed' : 'exportConfirmedFull', { batch: ask.batch, count: r.acknowledged }), 'confirmed');
     } catch (error) {
       logFailed(error);
     }
@@ -816,7 +819,7 @@ async function answerClear(confirmed) {
   } else {
     try {
       const n = await log.clearAcknowledged();
-      let text = t(lang, 'clearedN', n);
+      let text = t(lang, 'clearedN', { count: n });
       if (n && !$('stopped').hidden) { clearStopped(); text += ` · ${t(lang, 'logResume')}`; }
       logMessage(text, 'cleared');
     } catch (error) {
@@ -835,7 +838,7 @@ async function loadTubePattern() {
     const r = await fetch(new URL('../demo-data/config.json', location.href), { cache: 'no-cache' });
     if (r.ok) pattern = (await r.json() || {}).tubePattern;
   } catch { /* offline without a cached copy: the default */ }
-  if (!log.setTubePattern(pattern)) logMessage(t(lang, 'tubePatternBad', log.tube.source), 'error');
+  if (!log.setTubePattern(pattern)) logMessage(t(lang, 'tubePatternBad', { pattern: log.tube.source }), 'error');
   document.body.dataset.tubePattern = log.tube.source;
 }
 
@@ -847,7 +850,7 @@ async function renderTubeFix() {
   box.dataset.id = last.record.id;
   box.dataset.tube = last.tube ?? '';
   const when = last.record.time ? new Date(last.record.time).toLocaleTimeString(lang) : '—';
-  $('tube-fix-last').textContent = t(lang, 'tubeFixLast', last.record.name ?? '—', when, last.tube ?? t(lang, 'tubeFixNone'));
+  $('tube-fix-last').textContent = t(lang, 'tubeFixLast', { name: last.record.name ?? '—', time: when, tube: last.tube ?? t(lang, 'tubeFixNone') });
 }
 
 async function correctTube() {
@@ -857,7 +860,7 @@ async function correctTube() {
   try {
     const r = await log.correctTube(id, $('tube-fix-input').value, { nowMs: nowMs(), station: stationId() });
     if (sync) sync.recorded();
-    msg.textContent = t(lang, 'tubeFixed', r.tube, r.previousTube ?? t(lang, 'tubeFixNone'));
+    msg.textContent = t(lang, 'tubeFixed', { tube: r.tube, previous: r.previousTube ?? t(lang, 'tubeFixNone') });
     msg.dataset.code = 'corrected';
     msg.dataset.tube = r.tube;
     $('tube-fix-input').value = '';
@@ -965,7 +968,7 @@ main().catch((error) => {
   document.body.dataset.ready = 'error';
   const el = $('config-msg');
   // Most often the wasm module of a first visit, cut off before it was saved.
-  el.textContent = t(lang, 'startFailed', String(error && error.message ? error.message : error));
+  el.textContent = t(lang, 'startFailed', { why: String(error && error.message ? error.message : error) });
   el.hidden = false;
   window.addEventListener('online', () => location.reload(), { once: true });
 });

@@ -70,7 +70,7 @@ Component({
       const v = this.tr.verifier;
       if (problem.code === 'no_config') return v('configMissing');
       if (problem.code === 'wrong_root') return v('tlWrongRoot');
-      return v('tlBad', problem.message || problem.code);
+      return v('tlBad', { reason: problem.message || problem.code });
     },
 
     // The Scan button.
@@ -156,7 +156,7 @@ Component({
     // The log refused a record: scanning stops, with what to do.
     stop(error) {
       const v = this.tr.verifier;
-      const message = error && error.code === 'log_full' ? v('logFull') : v('logBroken', (error && (error.message || error.code)) || 'storage');
+      const message = error && error.code === 'log_full' ? v('logFull') : v('logBroken', { why: (error && (error.message || error.code)) || 'storage' });
       this.setData({ state: 'stopped', stopped: message, note: '' });
     },
   },
