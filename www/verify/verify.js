@@ -39,9 +39,6 @@ const deployment = { storeOrigin: null, retentionDays: null };
 const upload = { grant: null, saveError: null };
 /** Resolves once config.json was read or found unavailable (`refreshTrust`). */
 let configRead = Promise.resolve();
-let worker = null;
-let nextJob = 1;
-const jobs = new Map();
 
 const view = {
   shown: null, // {text, record, verdict, accepted, awaitingTube, tubeText}
