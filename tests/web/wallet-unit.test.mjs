@@ -12,12 +12,13 @@ import { ROOT } from './harness.mjs';
 
 const wallet = (file) => import(join(ROOT, 'www/wallet', file));
 
-const { appearance, judge, duration, dateTime, countdown, untilNextSecond } = await wallet('card.js');
+const { appearance, judge, duration, countdown, untilNextSecond } = await wallet('code-status.js');
+const { dateTime } = await import(join(ROOT, 'www/shared/languages.js'));
 const { createState, KEY } = await wallet('state.js');
-const { errorMessage, problems, OFFLINE_KEY } = await wallet('view.js');
+const { problems, OFFLINE_KEY } = await wallet('view.js');
 const { initialSelection } = await wallet('store.js');
 const { moveTarget } = await wallet('people.js');
-const { defaultLabel, noCredentialKey } = await wallet('import-rules.js');
+const { defaultLabel, noCredentialKey, errorMessage } = await wallet('import-rules.js');
 const { extractCredential } = await import(join(ROOT, 'www/shared/links.js'));
 const { firstCredential } = await wallet('scan.js');
 const { staleRefreshKeys, refreshUrl } = await wallet('refresh.js');
@@ -87,6 +88,37 @@ test('a code checked against the trust list shows the list\'s verdict and creden
   const revoked = judge(trust({ valid: false, code: 'revoked', credential: verified }), entry, 1000);
   assert.equal(revoked.statusKey, 'status_revoked');
   assert.equal(revoked.code, 'revoked');
+});
+
+test('without a trust list a code is judged by the core\'s time rule alone, as stored', () => {
+  const entry = { text: 'CW1:X', credential: { status: 'yellow', displayName: 'C** Jing' } };
+  const checkTime = (answer) => (text, now) => {
+    assert.deepEqual([text, now], ['CW1:X', 1000]);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  const fine = judge(null, entry, 1000, checkTime(null));
+  assert.deepEqual([fine.kind, fine.checked, fine.code, fine.credential], ['yellow', false, null, entry.credential]);
+  assert.equal(judge(null, entry, 1000, checkTime({ code: 'expired' })).statusKey, 'status_expired');
+  const broken = judge(null, entry, 1000, checkTime(Object.assign(new Error('bad'), { code: 'malformed' })));
+  assert.deepEqual([broken.kind, broken.code], ['invalid', 'malformed']);
+  // A verifying list that throws is treated as no list.
+  const throwing = { verify: () => { throw new Error('freed'); } };
+  assert.equal(judge(throwing, entry, 1000, checkTime(null)).checked, false);
+});
+
+test('a date the formatter cannot write is written as digits, the same in every language', () => {
+  const original = Intl.DateTimeFormat;
+  Intl.DateTimeFormat = function () { throw new RangeError('no Intl here'); };
+  try {
+    const local = new Date(86400 * 1000);
+    const two = (n) => String(n).padStart(2, '0');
+    const expected = `${local.getFullYear()}-${two(local.getMonth() + 1)}-${two(local.getDate())} ${two(local.getHours())}:${two(local.getMinutes())}`;
+    assert.equal(dateTime('en', 86400), expected);
+    assert.equal(dateTime('zh-CN', 86400), expected);
+  } finally {
+    Intl.DateTimeFormat = original;
+  }
 });
 
 test('durations are days or h:mm:ss, never negative', () => {

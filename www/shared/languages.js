@@ -1,6 +1,7 @@
 // The languages the front ends speak: one list, with each language's own
-// name and the browser languages it answers to. A language is a row here and
-// a table in each front end's i18n.js (tests hold the tables to this list).
+// name and the browser languages it answers to, and how spans of time and
+// dates are written in each (through Intl). A language is a row here and a
+// table in each front end's i18n.js (tests hold the tables to this list).
 
 export const LANGUAGES = Object.freeze([
   { code: 'en', name: 'English', matches: (tag) => /^en\b/i.test(tag) },
@@ -40,5 +41,22 @@ export function duration(lang, secs) {
     return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short' }).format(n);
   } catch {
     return `${n} ${unit}`; // a runtime without unit formatting still says it
+  }
+}
+
+const two = (n) => String(n).padStart(2, '0');
+
+/**
+ * A date and time in `lang`. Where the runtime has no Intl (some mini-program
+ * runtimes) or the date is out of its range: YYYY-MM-DD HH:MM, the same in
+ * every language; the seconds as given if not even that.
+ */
+export function dateTime(lang, secs) {
+  const date = new Date(secs * 1000);
+  try {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  } catch {
+    if (Number.isNaN(date.getTime())) return String(secs); // never stop the screen over a date
+    return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
   }
 }

@@ -4,7 +4,7 @@
 import init, * as cw from '../pkg/reader/codewallet.js';
 import { translator } from './i18n.js';
 import { errorKey } from '../shared/messages.js';
-import { LANGUAGES, pickLanguage, duration } from '../shared/languages.js';
+import { LANGUAGES, pickLanguage, duration, dateTime } from '../shared/languages.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
 import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
 import { toBase64, fromBase64 } from '../shared/base64.js';
@@ -594,7 +594,7 @@ function showVerdict(text, verdict, p, record) {
   $('v-detail').textContent = !verdict.valid && verdict.reason && verdict.code === 'malformed' ? verdict.reason : '';
   $('v-name').textContent = p.name ?? '—';
   $('v-issuer').textContent = p.issuer ?? '—';
-  $('v-until').textContent = p.until ? p.until.toLocaleString(lang) : '—';
+  $('v-until').textContent = p.until ? dateTime(lang, p.until.getTime() / 1000) : '—';
   const list = $('v-warnings');
   list.replaceChildren(...p.warnings.map((w) => Object.assign(document.createElement('li'), { textContent: w })));
   $('v-id').value = '';

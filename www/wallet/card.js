@@ -5,6 +5,8 @@ import { qrSvg, checkTime } from '../pkg/core/codewallet.js';
 import { warningKey } from '../shared/messages.js';
 import { $, nowSecs } from './state.js';
 import { keepShown, endKept } from './kept-card.js';
+import { countdown, judge, untilNextSecond } from './code-status.js';
+import { dateTime } from '../shared/languages.js';
 
 const ICONS = {
   green: '<svg viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="currentColor"/><path d="M6 12.5l4 4 8-9" fill="none" stroke="#fff" stroke-width="2.6"/></svg>',
@@ -14,68 +16,8 @@ const ICONS = {
   invalid: '<svg viewBox="0 0 24 24"><circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2.6"/><path d="M5 19L19 5" stroke="currentColor" stroke-width="2.6"/></svg>',
 };
 
-/**
- * How a code looks given the core's refusal `code` (null when it holds) and
- * the credential's own status: {kind, statusKey, stampKey}. `kind` names the
- * colour and icon; a crossed-out code has a stamp.
- */
-export function appearance(code, status) {
-  if (!code) return { kind: status, statusKey: `status_${status}`, stampKey: null };
-  if (code === 'expired') return { kind: 'expired', statusKey: 'status_expired', stampKey: 'expiredStamp' };
-  if (code === 'not_yet_valid') return { kind: 'expired', statusKey: 'status_not_yet_valid', stampKey: 'invalidStamp' };
-  return { kind: 'invalid', statusKey: code === 'revoked' ? 'status_revoked' : 'status_invalid', stampKey: 'invalidStamp' };
-}
-
-/** What to show for an entry now: {kind, statusKey, stampKey, code, checked, verdict, credential}. */
-export function judge(trust, entry, now = nowSecs()) {
-  let v = null;
-  if (trust) {
-    try {
-      v = trust.verify(entry.text, now);
-    } catch {
-      v = null;
-    }
-  }
-  const c = (v && v.credential) || entry.credential;
-  let code;
-  if (v) {
-    code = v.valid ? null : v.code;
-  } else {
-    // No trust list yet: the core's time rule alone, clock tolerance included.
-    try {
-      const time = checkTime(entry.text, now);
-      code = time ? time.code : null;
-    } catch (e) {
-      code = e.code || 'malformed';
-    }
-  }
-  return { ...appearance(code, c.status), code, checked: !!v, verdict: v, credential: c };
-}
-
-const pad = (n) => String(n).padStart(2, '0');
-
-/** A span of seconds as the page writes it: days, or h:mm:ss. */
-export function duration(t, secs) {
-  const s = Math.max(0, Math.floor(secs));
-  const d = Math.floor(s / 86400);
-  const parts = { d, h: pad(Math.floor((s % 86400) / 3600)), m: pad(Math.floor((s % 3600) / 60)), s: pad(s % 60) };
-  return d > 0 ? t('days', parts) : t('hms', parts);
-}
-
-export function dateTime(lang, secs) {
-  try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(secs * 1000));
-  } catch {
-    return String(secs); // out of the formatter's range: never stop the screen over it
-  }
-}
-
-/** The countdown line for a credential at `now` (seconds). */
-export function countdown(t, c, now) {
-  if (now < c.notBefore) return t('startsIn', { time: duration(t, c.notBefore - now) });
-  if (now < c.expiresAt) return t('left', { time: duration(t, c.expiresAt - now) });
-  return t('expiredAgo', { time: duration(t, now - c.expiresAt) });
-}
+/** What to show for an entry now, by the wallet's rules (code-status.js). */
+const judgeNow = (trust, entry) => judge(trust, entry, nowSecs(), checkTime);
 
 export function renderCard(app) {
   const { t, lang, entries, trust } = app;
@@ -91,7 +33,7 @@ export function renderCard(app) {
   }
   endKept();
   card.hidden = false;
-  const j = judge(trust, entry);
+  const j = judgeNow(trust, entry);
   const c = j.credential;
   const qr = $('qr');
   if (app.shownText !== entry.text) {
@@ -138,15 +80,12 @@ function renderCountdown(app, c) {
   $('countdown').textContent = countdown(app.t, c, nowSecs());
 }
 
-/** Milliseconds to just past the next whole second. */
-export const untilNextSecond = (nowMs) => 1000 - (nowMs % 1000) + 5;
-
 /** Each second: the countdown, and the whole card once the status changes (expiry). */
 export function tick(app) {
   try {
     const entry = app.entries[app.selected];
     if (entry) {
-      const j = judge(app.trust, entry);
+      const j = judgeNow(app.trust, entry);
       if (j.kind !== app.shownKind) renderCard(app);
       else renderCountdown(app, j.credential);
     }

@@ -3,9 +3,6 @@
 import { translator } from './i18n.js';
 import { pickLanguage } from '../shared/languages.js';
 
-/** The core's limit of people, for its error message. */
-export const MAX_ENTRIES = 12;
-
 export const KEY = {
   wallet: 'codewallet.wallet',
   lang: 'codewallet.lang',

@@ -24,6 +24,7 @@ const SHELL = [
   'refresh.js',
   'import.js',
   'import-rules.js',
+  'code-status.js',
   'scan.js',
   'decode-worker.js',
   'wallet.css',

@@ -3,22 +3,13 @@
 // and the manage list of people; the code card is card.js's.
 
 import { nextLanguage } from '../shared/languages.js';
-import { errorKey } from '../shared/messages.js';
-import { MESSAGES } from './i18n.js';
-import { $, MAX_ENTRIES } from './state.js';
+import { $ } from './state.js';
+import { errorMessage } from './import-rules.js';
 import { renderCard } from './card.js';
 
 export function say(app, key, params = {}, kind = 'ok') {
   app.message = { key, params, kind };
   renderMessage(app);
-}
-
-/** The message key and parameters for an error the core or the page threw. */
-export function errorMessage(e) {
-  const code = e && e.code;
-  const key = code && errorKey(code);
-  if (key && Object.hasOwn(MESSAGES.en, key)) return { key, params: { max: MAX_ENTRIES } };
-  return { key: 'err_unknown', params: { message: (e && e.message) || String(e) } };
 }
 
 export function sayError(app, e) {
