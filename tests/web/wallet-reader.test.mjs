@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPages, release, servePages } from './harness.mjs';
-import { qrImage, writePng } from './verify-util.mjs';
+import { qrImage, writeHugePng, writePng } from './verify-util.mjs';
 import { MESSAGES } from '../../www/wallet/i18n.js';
 
 let issuer, site, browser, dir;
@@ -81,5 +81,46 @@ test('offline, a photo is still read: the service worker serves the decode worke
   } finally {
     await context.close();
     await ownSite.cleanup();
+  }
+});
+
+test('a phone camera\'s photo, larger than the reader takes, is scaled down and read; one past 50 MP is refused in words', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${site.url}/wallet/`);
+    await page.waitForSelector('html[data-ready="true"]');
+    // 5000 × 4000 = 20 MP, above the reader's 4096 × 4096 = 16.8 MP.
+    const big = join(dir, 'twenty-megapixels.png');
+    writePng(big, await qrImage(issuer.credentials.red, { width: 5000, height: 4000, scale: 40 }));
+    await page.setInputFiles('#add-photo', big);
+    await page.waitForSelector('#message[data-code="imported"]');
+    assert.equal(await page.getAttribute('#qr', 'data-text'), issuer.credentials.red);
+
+    const huge = join(dir, 'sixty-four-megapixels.png');
+    writeHugePng(huge, 8000, 8000);
+    await page.setInputFiles('#add-photo', huge);
+    await page.waitForSelector('#message[data-code="err_too_large"]');
+    assert.equal(await page.textContent('#message'), MESSAGES.en.err_too_large);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a reader that cannot load is said in words, and the pasted code still goes in', async () => {
+  const context = await browser.newContext({ locale: 'en-US', serviceWorkers: 'block' });
+  try {
+    await context.route('**/pkg/reader/codewallet_bg.wasm', (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`${site.url}/wallet/`);
+    await page.waitForSelector('html[data-ready="true"]');
+    await page.setInputFiles('#add-photo', await photo('valid'));
+    await page.waitForSelector('#message[data-code="err_reader_unavailable"]');
+    assert.equal(await page.textContent('#message'), MESSAGES.en.err_reader_unavailable);
+    await page.fill('#add-text', issuer.credentials.valid);
+    await page.click('#add-paste');
+    await page.waitForSelector('#message[data-code="imported"]');
+  } finally {
+    await context.close();
   }
 });

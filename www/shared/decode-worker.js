@@ -10,8 +10,14 @@
 
 import init, { scanRgba } from '../pkg/reader/codewallet.js';
 
-/** Largest image accepted (the reader's own limit is 4096 × 4096). */
+/** Largest image read (the reader's own limit is 4096 × 4096): a larger photo is scaled down to it. */
 const MAX_PIXELS = 4096 * 4096;
+/**
+ * Larger photos are refused before decoding: a phone's 48-MP photo decodes
+ * to about 190 MB, and a file claiming more is more likely a mistake or a
+ * decompression bomb than a photo of a code.
+ */
+const MAX_PHOTO_PIXELS = 50 * 1000 * 1000;
 /** Larger files are not read at all. */
 const MAX_FILE_BYTES = 40 * 1024 * 1024;
 /** Photos are first tried at this longest side, then at full size. */
@@ -78,7 +84,7 @@ async function scanFile(blob) {
   // The header says how big the decoded image would be: refuse before decoding.
   const head = new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer());
   const size = imageSize(head);
-  if (size && size.width * size.height > MAX_PIXELS) throw tooLarge(size.width * size.height);
+  if (size && size.width * size.height > MAX_PHOTO_PIXELS) throw tooLarge(size.width * size.height);
   let bitmap;
   try {
     bitmap = await createImageBitmap(blob);
@@ -88,8 +94,11 @@ async function scanFile(blob) {
     throw e;
   }
   try {
-    const { width, height } = bitmap;
-    if (width * height > MAX_PIXELS) throw tooLarge(width * height);
+    if (bitmap.width * bitmap.height > MAX_PHOTO_PIXELS) throw tooLarge(bitmap.width * bitmap.height);
+    // The largest the reader takes: the photo itself, or scaled down to fit.
+    const fit = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
+    const width = Math.max(1, Math.floor(bitmap.width * fit));
+    const height = Math.max(1, Math.floor(bitmap.height * fit));
     const longest = Math.max(width, height);
     let firstError = null;
     if (longest > FIRST_TRY_SIDE) {
