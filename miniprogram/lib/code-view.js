@@ -1,6 +1,5 @@
-// What the code view shows, worked out without the platform: the QR drawn on
-// a 2D context from the core's module matrix, and the status in words, colour
-// and icon.
+// What the code view draws, without the platform: the QR on a 2D context
+// from the core's module matrix, and the colour and icon of each look.
 
 // Draws the core's `matrix` ({size, modules}: 1 for dark, row by row, its
 // 4-module quiet zone included) centred on a width × height context, whole
@@ -35,22 +34,15 @@ function drawQr(ctx, matrix, width, height) {
   return { moduleSize, left, top };
 }
 
-// The status to show: the time rule first (an expired code is not green),
-// then the credential's colour. `timeProblem` is checkTime's answer.
-function statusOf(credential, timeProblem) {
-  if (timeProblem && timeProblem.code === 'expired') return { key: 'expired', colour: 'grey', icon: '✕' };
-  if (timeProblem && timeProblem.code === 'not_yet_valid') return { key: 'not_yet_valid', colour: 'grey', icon: '…' };
-  const icons = { green: '✓', yellow: '!', red: '✕' };
-  const status = credential.status;
-  if (!icons[status]) return { key: 'invalid', colour: 'grey', icon: '✕' };
-  return { key: status, colour: status, icon: icons[status] };
-}
+// The colour and icon of each look the wallet's rules give a code
+// (web/wallet/code-status.js appearance(): its `kind`), as the web wallet
+// draws them: a tick, a warning sign, a cross, a clock, a struck circle.
+const LOOKS = {
+  green: { colour: 'green', icon: '✓' },
+  yellow: { colour: 'yellow', icon: '!' },
+  red: { colour: 'red', icon: '✕' },
+  expired: { colour: 'grey', icon: '◷' },
+  invalid: { colour: 'grey', icon: '⊘' },
+};
 
-// Local date and time, YYYY-MM-DD HH:MM (the same in every language).
-function dateTime(seconds) {
-  const d = new Date(seconds * 1000);
-  const two = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
-}
-
-module.exports = { drawQr, statusOf, dateTime };
+module.exports = { drawQr, LOOKS };

@@ -13,14 +13,12 @@ const messages = require('../web/shared/messages.js');
 const OWN = {
   en: {
     loading: 'Loading…',
-    empty: 'No health code on this phone yet.',
     failed: 'This code cannot be shown ({code}).',
     validUntilLabel: 'Valid until',
     issuer: 'Issued by',
   },
   'zh-CN': {
     loading: '加载中…',
-    empty: '此手机上还没有健康码。',
     failed: '无法显示此码（{code}）。',
     validUntilLabel: '有效期至',
     issuer: '签发机构',

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
+import { dateTime } from '../../www/shared/languages.js';
 import { messagePattern, verifierText as t } from '../web/text.mjs';
 import { buildPackage, makeIssuer } from './util.mjs';
 
@@ -18,7 +19,6 @@ let renderPage;
 let waitFor;
 let own;
 let config;
-let codeView;
 const CONFIG = require.resolve('../../miniprogram/core/config.js');
 const RECORD = 'cw.log.r.';
 
@@ -32,7 +32,6 @@ before(async () => {
   ({ simulate, env } = pageEnv.setUp());
   ({ renderPage, waitFor } = pageEnv);
   own = require('../../miniprogram/lib/messages.js').checkpointTranslator;
-  codeView = require('../../miniprogram/lib/code-view.js');
   // The package's config as scripts/miniprogram writes it, for this test's issuer.
   require(CONFIG);
   config = {
@@ -133,7 +132,7 @@ test('the valid-until shown is the credential\'s', async () => {
   const comp = await opened();
   await scanned(comp, { result: issuer.credentials.valid });
   const cw = await require('../../miniprogram/lib/core.js').core();
-  assert.equal(comp.data.verdict.until, codeView.dateTime(cw.decodeCredential(issuer.credentials.valid).expiresAt));
+  assert.equal(comp.data.verdict.until, dateTime('en', cw.decodeCredential(issuer.credentials.valid).expiresAt));
   comp.detach();
 });
 

@@ -1,7 +1,8 @@
 // Shared by the mini-program tests: the package built, and credentials made
 // with the real CLI.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -23,6 +24,19 @@ export function makeIssuer(options = {}) {
   const issuer = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
   issuer.cleanup = () => rmSync(issuer.dir, { recursive: true, force: true });
   return issuer;
+}
+
+// `count` more green credentials from `issuer`'s key, for different people,
+// made with the CLI the way makeIssuer makes its own.
+export function issueGreen(issuer, count) {
+  const target = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : `${ROOT}target`;
+  const cli = ['debug', 'release'].map((p) => `${target}/${p}/codewallet`).find((f) => existsSync(f));
+  const texts = [];
+  for (let i = 0; i < count; i++) {
+    texts.push(execFileSync(cli, ['issue', '--key', `${issuer.dir}/issuer.key`, '--issuer', 'Demo CDC', '--name', `Person ${i}`,
+      '--id-number', `ID${1000 + i}`, '--status', 'green', '--now', String(issuer.now)], { encoding: 'utf8' }).trim());
+  }
+  return texts;
 }
 
 export { ROOT };

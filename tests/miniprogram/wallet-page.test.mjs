@@ -1,16 +1,18 @@
-// The wallet's code view rendered by miniprogram-simulate: the QR drawn on the
+// The wallet page rendered by miniprogram-simulate: the QR drawn on the
 // (recording) canvas is rasterised and read back by our reader and by jsQR to
-// the stored credential's text; status, masked name and valid-until in both
-// languages; no network call on the way.
+// the stored credential's text; status, masked name, valid-until and the
+// countdown in both languages; the family list; adding a code by scan, paste
+// and link, and every refusal in words; no network call on the way.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, beforeEach, test } from 'node:test';
+import { after, before, beforeEach, mock, test } from 'node:test';
 import jsQR from 'jsqr';
 import * as reader from '../../www/pkg/reader/codewallet.js';
 import { translator as walletTranslator } from '../../www/wallet/i18n.js';
+import { dateTime } from '../../www/shared/languages.js';
 import { messagePattern } from '../web/text.mjs';
-import { ROOT, buildPackage, makeIssuer } from './util.mjs';
+import { ROOT, buildPackage, issueGreen, makeIssuer } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 const DAY = 86400;
@@ -22,11 +24,12 @@ let renderPage;
 let waitFor;
 let cw;
 let trust;
-let codeView;
 // The words expected, from the message tables: the web wallet's and the
 // mini-program's own.
 const tr = (language) => walletTranslator(language);
 let own;
+let config;
+const CONFIG = require.resolve('../../miniprogram/core/config.js');
 
 before(async () => {
   buildPackage();
@@ -37,9 +40,12 @@ before(async () => {
   ({ simulate, env, shims } = pageEnv.setUp());
   ({ renderPage, waitFor } = pageEnv);
   cw = await require('../../miniprogram/lib/core.js').core();
-  codeView = require('../../miniprogram/lib/code-view.js');
   own = require('../../miniprogram/lib/messages.js').translator;
   trust = new cw.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
+  // The package's config as scripts/miniprogram writes it, for this test's issuer.
+  require(CONFIG);
+  config = { rootPublicKey: issuer.rootHex, trustListBase64: readFileSync(issuer.trustListPath).toString('base64'), refreshUrl: null };
+  require.cache[CONFIG].exports = config;
 });
 
 after(() => issuer && issuer.cleanup());
@@ -48,7 +54,9 @@ beforeEach(() => {
   env.storage.items.clear();
   env.network.calls.length = 0;
   env.canvases.made.length = 0;
+  env.scans.queue.length = 0;
   env.app.language = 'en';
+  require.cache[CONFIG].exports = config;
 });
 
 // Stores `texts` as the wallet does, each imported at a time it was valid.
@@ -109,14 +117,16 @@ test('a stored code is drawn with its quiet zone and read back by our reader and
   // Status in words, colour and icon; the masked name; valid until.
   const credential = cw.decodeCredential(text);
   const html = comp.dom.innerHTML;
-  assert.equal(comp.data.status.colour, 'green');
+  assert.equal(comp.data.look.colour, 'green');
   assert.match(html, /class="[^"]*green[^"]*"/);
   assert.ok(comp.dom.textContent.includes(tr('en')('status_green')));
   assert.ok(comp.dom.textContent.includes('✓'));
   assert.equal(comp.data.name, credential.displayName);
   assert.ok(comp.dom.textContent.includes('张*丰'));
   assert.ok(!comp.dom.textContent.includes('张三丰'));
-  assert.ok(comp.dom.textContent.includes(codeView.dateTime(credential.expiresAt)));
+  assert.ok(comp.dom.textContent.includes(dateTime('en', credential.expiresAt)));
+  assert.match(comp.data.countdown, messagePattern((m) => tr('en')('left', { time: m })));
+  assert.equal(comp.data.check, tr('en')('checkedAgainst', { seq: trust.sequence, date: dateTime('en', trust.issuedAt) }));
 
   // Offline by construction, and the screen is raised while the code shows.
   assert.equal(env.network.calls.length, 0);
@@ -164,7 +174,7 @@ test('Chinese, and each status in its own words and colour', async () => {
     for (const [index, colour, key] of cases) {
       env.canvases.made.length = 0;
       const comp = await shown({ index });
-      assert.equal(comp.data.status.colour, colour);
+      assert.equal(comp.data.look.colour, colour);
       const words = comp.dom.textContent;
       assert.ok(words.includes(tr(lang)(key)), `${language} ${index}: ${words}`);
       assert.ok(words.includes(own(lang)('validUntilLabel')));
@@ -179,7 +189,7 @@ test('Chinese, and each status in its own words and colour', async () => {
 test('no stored code, or storage that fails: said in words, nothing drawn', async () => {
   let comp = await shown();
   assert.equal(comp.data.state, 'empty');
-  assert.ok(comp.dom.textContent.includes(own('en')('empty')));
+  assert.ok(comp.dom.textContent.includes(tr('en')('noPeople')));
   comp.detach();
   env.storage.broken = true;
   try {
@@ -226,4 +236,165 @@ test('a page with no canvas says so in words', async (t) => {
   assert.equal(comp.data.state, 'failed');
   assert.ok(comp.dom.textContent.includes(own('en')('failed', { code: 'no_canvas' })));
   comp.detach();
+});
+
+// Taps `selector` and waits until the page has answered (a message, or the code on screen changed).
+async function tapped(comp, selector) {
+  const before = [comp.data.message, comp.data.people.length, comp.data.selected];
+  comp.querySelector(selector).dispatchEvent('tap');
+  await waitFor(() => comp.data.message !== before[0] || comp.data.people.length !== before[1] || comp.data.selected !== before[2], `${selector} answered`);
+}
+
+async function pasted(comp, text) {
+  comp.setData({ pasted: text });
+  await tapped(comp, '.add-pasted');
+}
+
+// What the store holds, read back by the core as a new page would.
+const stored = () => new cw.Wallet(require('../../miniprogram/lib/platform.js').storage).entries();
+
+test('a family of three added by link, scanner and paste; each person\'s code on a tap', async () => {
+  const family = [issuer.credentials.valid, issuer.credentials.yellow, issuer.credentials.red];
+  const names = family.map((text) => cw.decodeCredential(text).displayName);
+  // A link opens the page with the code in its query, percent-encoded.
+  const comp = await shown({ code: encodeURIComponent(family[0]) });
+  assert.equal(comp.data.state, 'shown');
+  assert.deepEqual(comp.data.message, { text: tr('en')('imported', { label: tr('en')('me') }), kind: 'ok' });
+
+  // The platform's scanner, camera only, QR only.
+  env.scans.queue.push({ result: family[1] });
+  await tapped(comp, '.scan');
+  assert.deepEqual(env.scans.calls.at(-1), { onlyFromCamera: true, scanType: ['qrCode'] });
+  assert.deepEqual(comp.data.message, { text: tr('en')('imported', { label: names[1] }), kind: 'ok' });
+
+  // Pasted text, with the spaces a copy picks up.
+  await pasted(comp, `  ${family[2]}\n`);
+  assert.equal(comp.data.pasted, '', 'the field is emptied once the code is in');
+  const labels = ['Me', names[1], names[2]];
+  assert.deepEqual(comp.data.people.map((p) => p.label), labels);
+  assert.equal(comp.data.selected, 2, 'the code just added is on screen');
+
+  // A tap on each person draws that person's code, in its own colour.
+  for (const [index, colour] of [[0, 'green'], [1, 'yellow'], [2, 'red']]) {
+    env.canvases.made.length = 0;
+    comp.querySelectorAll('.person')[index].dispatchEvent('tap');
+    await waitFor(() => comp.data.selected === index && comp.data.look.colour === colour, `person ${index} shown`);
+    await waitFor(() => comp.data.drawn, 'drawn');
+    const canvas = comp.instance.canvas;
+    const image = shims.rasterize(canvas.node || canvas);
+    const rgba = shims.lumaToRgba(image);
+    assert.deepEqual(reader.scanRgba(image.width, image.height, new Uint8Array(rgba.buffer)), [family[index]]);
+  }
+  assert.deepEqual(stored().map((e) => e.label), labels);
+  assert.equal(env.network.calls.length, 0);
+  comp.detach();
+});
+
+test('what cannot be added is refused in words, in both languages, and the store is untouched', async () => {
+  store(['me', issuer.credentials.valid]);
+  const trustListText = readFileSync(`${issuer.trustListPath}.txt`, 'utf8').trim();
+  for (const [language, lang] of [['en', 'en'], ['zh_CN', 'zh-CN']]) {
+    env.app.language = language;
+    const comp = await shown();
+    const before = env.storage.items.get('codewallet.wallet');
+    const cases = [
+      ['', 'err_empty'],
+      ['   ', 'err_empty'],
+      ['hello', 'err_not_credential'],
+      [trustListText, 'err_not_credential'],
+      [`CW1:${'A'.repeat(2 * 1024 * 1024)}`, 'err_malformed'],
+      ['CW1:%%%', 'err_malformed'],
+      [issuer.credentials.forged, 'err_unknown_issuer'],
+      [issuer.credentials.tampered, 'err_invalid_signature'],
+      [issuer.credentials.expired, 'err_expired'],
+      [issuer.credentials.revoked, 'err_revoked'],
+      [issuer.credentials.valid, 'err_duplicate'],
+    ];
+    for (const [input, key] of cases) {
+      comp.setData({ message: null });
+      await pasted(comp, input);
+      assert.deepEqual(comp.data.message, { text: tr(lang)(key, { max: 12 }), kind: 'error' }, `${lang} ${input.slice(0, 20)}`);
+      assert.equal(comp.data.state, 'shown', 'the code on screen stays');
+    }
+    // A scan that fails is said; a cancelled one adds nothing and says nothing.
+    comp.setData({ message: null });
+    env.scans.queue.push({ fail: 'scanCode:fail camera broken' });
+    await tapped(comp, '.scan');
+    assert.equal(comp.data.message.kind, 'error');
+    assert.match(comp.data.message.text, messagePattern((m) => tr(lang)('err_unknown', { message: m })));
+    comp.setData({ message: null });
+    const calls = env.scans.calls.length;
+    comp.querySelector('.scan').dispatchEvent('tap');
+    await waitFor(() => env.scans.calls.length > calls, 'the scanner opened');
+    // The scanner answers on a timer set before this one, and the page acts on
+    // the answer at once: by the time this timer fires, it has.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(comp.data.message, null);
+    assert.equal(env.storage.items.get('codewallet.wallet'), before, 'nothing written');
+    comp.detach();
+  }
+  assert.equal(env.network.calls.length, 0);
+});
+
+test('a full wallet says so; a link with no code says so; a package without a trust list adds nothing', async () => {
+  const people = issueGreen(issuer, 13);
+  store(...people.slice(0, 12).map((text, i) => [`p${i}`, text]));
+  let comp = await shown({ index: 11 });
+  assert.equal(comp.data.people.length, 12);
+  assert.equal(comp.data.selected, 11);
+  await pasted(comp, people[12]);
+  assert.deepEqual(comp.data.message, { text: tr('en')('err_wallet_full', { max: 12 }), kind: 'error' });
+  assert.equal(stored().length, 12);
+  comp.detach();
+
+  // A link whose query holds no code: said, and the stored codes are shown as before.
+  comp = await shown({ code: 'not%20a%20code' });
+  assert.deepEqual(comp.data.message, { text: tr('en')('err_not_credential'), kind: 'error' });
+  assert.equal(comp.data.state, 'shown');
+  comp.detach();
+
+  // No trust list in the package: nothing can be checked, so nothing is added.
+  env.storage.items.clear();
+  require.cache[CONFIG].exports = { rootPublicKey: null, trustListBase64: null, refreshUrl: null };
+  comp = await shown({ code: encodeURIComponent(people[0]) });
+  assert.deepEqual(comp.data.message, { text: tr('en')('err_trust'), kind: 'error' });
+  assert.equal(comp.data.state, 'empty');
+  assert.equal(stored().length, 0);
+  comp.detach();
+  assert.equal(env.network.calls.length, 0);
+});
+
+test('the countdown runs each second and a code that runs out on screen turns EXPIRED, stamped; hidden, the clock stops', async (t) => {
+  const text = issuer.credentials.valid;
+  store(['me', text]);
+  const { expiresAt } = cw.decodeCredential(text);
+  const comp = await shown();
+  assert.equal(comp.data.look.kind, 'green');
+  // From here the page's clock is driven: three seconds before the code runs out.
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: (expiresAt - 3) * 1000 });
+  t.after(() => mock.timers.reset());
+  comp.instance.startTicking();
+  mock.timers.tick(1005); // the page wakes just past each whole second
+  assert.equal(comp.data.countdown, tr('en')('left', { time: tr('en')('hms', { h: '00', m: '00', s: '01' }) }));
+  assert.equal(comp.data.look.kind, 'green');
+  mock.timers.tick(2000);
+  await waitFor(() => comp.data.look.kind === 'expired', 'the code runs out');
+  assert.equal(comp.data.look.colour, 'grey');
+  assert.equal(comp.data.look.word, tr('en')('status_expired'));
+  assert.equal(comp.data.stamp, tr('en')('expiredStamp'));
+  assert.ok(comp.dom.textContent.includes(tr('en')('expiredStamp')));
+  mock.timers.tick(5000);
+  assert.equal(comp.data.countdown, tr('en')('expiredAgo', { time: tr('en')('hms', { h: '00', m: '00', s: '05' }) }));
+
+  // Hidden: no timer runs and the screen is given back; shown again: both return.
+  comp.instance.onHide();
+  assert.equal(comp.instance.timer, null);
+  const shownBefore = comp.data.countdown;
+  mock.timers.tick(3000);
+  assert.equal(comp.data.countdown, shownBefore);
+  comp.instance.onShow();
+  mock.timers.tick(1000);
+  assert.notEqual(comp.data.countdown, shownBefore);
+  comp.detach();
+  assert.equal(comp.instance.timer, null);
 });

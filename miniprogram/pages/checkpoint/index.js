@@ -6,11 +6,11 @@
 // written stops scanning. Nothing here uses the network.
 const { core } = require('../../lib/core.js');
 const platform = require('../../lib/platform.js');
-const { dateTime } = require('../../lib/code-view.js');
 const { storageBackend } = require('../../lib/log-store.js');
 const { trustFromConfig } = require('../../lib/trust.js');
 const { languageOf, checkpointTranslator } = require('../../lib/messages.js');
 const { classify, present, clockJump } = require('../../web/verify/verdict.js');
+const { dateTime } = require('../../web/shared/languages.js');
 const { CheckpointLog } = require('../../web/verify/log.js');
 
 // A verdict made here rather than by the core (nothing to verify).
@@ -147,7 +147,7 @@ Component({
           warnings: p.warnings,
           name: p.name || '',
           issuer: p.issuer || '',
-          until: p.until ? dateTime(p.until.getTime() / 1000) : '',
+          until: p.until ? dateTime(this.lang, p.until.getTime() / 1000) : '',
         },
       });
       platform.vibrate(p.tone === 'bad');
