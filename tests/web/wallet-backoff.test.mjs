@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULTS, initialState, parseState, isDue, retryDelay, parseRetryAfter, afterAttempt,
+  DEFAULTS, initialState, parseState, isDue, retryDelay, parseRetryAfter, afterAttempt, gated,
 } from '../../www/shared/backoff.js';
 
 const rules = { interval: 3600e3, minGap: 10e3, base: 20e3, cap: 160e3 };
@@ -94,4 +94,41 @@ test('parseState keeps good numbers and drops anything else', () => {
   assert.deepEqual(parseState('x'), initialState());
   assert.deepEqual(parseState({ lastAttempt: 5, failures: 'two', notBefore: -1 }), { lastAttempt: 5, failures: 0, notBefore: 0 });
   assert.ok(DEFAULTS.interval > DEFAULTS.minGap);
+});
+
+/** A timing book in memory, as storage would keep it (JSON in, JSON out). */
+function memoryBook(start = {}) {
+  let text = JSON.stringify(start);
+  return { read: () => JSON.parse(text), write: (all) => { text = JSON.stringify(all); }, peek: () => JSON.parse(text) };
+}
+
+test('gated: an attempt is written down before it runs, its outcome after, and a second is not due within the gap', async () => {
+  const book = memoryBook({ other: { lastAttempt: 5, failures: 0, notBefore: 0 } });
+  let clock = 1_000_000;
+  const now = () => clock;
+  let seenDuring = null;
+  const result = await gated(book, 'trust', async () => {
+    seenDuring = book.peek().trust;
+    clock += 2000;
+    return 'list';
+  }, { now, random: () => 0.5 });
+  assert.equal(result, 'list');
+  assert.deepEqual(seenDuring, { lastAttempt: 1_000_000, failures: 0, notBefore: 0 }, 'remembered before it ran');
+  assert.deepEqual(book.peek().trust, afterAttempt(initialState(), { ok: true }, 1_000_000, () => 0.5));
+  assert.deepEqual(book.peek().other, { lastAttempt: 5, failures: 0, notBefore: 0 }, 'other entries kept');
+  let ran = false;
+  assert.equal(await gated(book, 'trust', async () => { ran = true; }, { now }), undefined);
+  assert.equal(ran, false, 'not due again so soon');
+});
+
+test('gated: a failure backs off, honouring the Retry-After the caller reads from the error', async () => {
+  const book = memoryBook();
+  const now = () => 1_000_000;
+  const failed = await gated(book, 'credential:x', async () => { throw Object.assign(new Error('HTTP 503'), { header: '7200' }); },
+    { now, random: () => 0, retryAfterOf: (e) => e.header });
+  assert.equal(failed, undefined);
+  assert.deepEqual(book.peek()['credential:x'], { lastAttempt: 1_000_000, failures: 1, notBefore: 1_000_000 + 7200e3 });
+  // A book that holds junk counts as never tried.
+  const junk = { read: () => ({ trust: 'junk' }), write: () => {} };
+  assert.equal(await gated(junk, 'trust', async () => 'ok', { now }), 'ok');
 });

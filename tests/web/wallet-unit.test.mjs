@@ -21,7 +21,8 @@ const { moveTarget } = await wallet('people.js');
 const { defaultLabel, noCredentialKey, errorMessage } = await wallet('import-rules.js');
 const { extractCredential } = await import(join(ROOT, 'www/shared/links.js'));
 const { firstCredential } = await wallet('scan.js');
-const { staleRefreshKeys, refreshUrl } = await wallet('refresh.js');
+const { refreshUrl } = await wallet('refresh.js');
+const { staleRefreshKeys, refreshEntries } = await wallet('refresh-rules.js');
 const { validRoot } = await wallet('trust.js');
 const { MESSAGES } = await wallet('i18n.js');
 const { drawable, keepShown } = await wallet('kept-card.js');
@@ -309,4 +310,50 @@ test('the first view is preloaded by the page and cached by the worker; the rest
     assert.ok(!seen.has(file), `${file} is not part of the first view`);
     assert.ok(shell.has(file), `${file} is cached`);
   }
+});
+
+test('refreshEntries takes a newer code the core accepts, skips what is not due or not newer, and forgets people who left', async () => {
+  const entry = (label, id, text) => ({ label, text, credential: { id } });
+  const entries = [entry('Me', 'a', 'CW1:A1'), entry('Kid', 'b', 'CW1:B1'), entry('Gran', 'c', 'CW1:C1')];
+  const replaced = [];
+  const wallet = {
+    entries: () => entries,
+    replace(index, text) {
+      if (text === 'CW1:B2') throw Object.assign(new Error('not newer'), { code: 'not_a_refresh' });
+      entries[index] = entry(entries[index].label, `${entries[index].credential.id}2`, text);
+      replaced.push(index);
+    },
+  };
+  let stored = { 'credential:gone': { lastAttempt: 1, failures: 0, notBefore: 0 }, 'credential:c': { lastAttempt: Date.now(), failures: 0, notBefore: Date.now() + 3600e3 } };
+  const book = { read: () => JSON.parse(JSON.stringify(stored)), write: (all) => { stored = JSON.parse(JSON.stringify(all)); } };
+  const bodies = { 'u/a': 'CW1:A2', 'u/b': 'CW1:B2' };
+  const fetched = [];
+  const said = [];
+  await refreshEntries({
+    wallet, trust: {}, book, nowSecs: () => 1,
+    urlFor: (id) => `u/${id}`,
+    fetchText: async (url) => { fetched.push(url); return bodies[url]; },
+    onReplaced: (label) => said.push(label),
+  });
+  assert.deepEqual(fetched, ['u/a', 'u/b'], 'c is not due yet');
+  assert.deepEqual(replaced, [0]);
+  assert.deepEqual(said, ['Me']);
+  assert.equal(entries[0].text, 'CW1:A2');
+  assert.equal(entries[1].text, 'CW1:B1', 'a code the core refuses leaves the old one');
+  assert.ok(!('credential:gone' in stored), 'timing of a person no longer here is forgotten');
+  assert.ok(!('credential:a' in stored) && stored['credential:a2'].failures === 0, 'the new code waits a full interval');
+  assert.equal(stored['credential:b'].failures, 0, 'a refused code was still a good fetch');
+
+  // Another window changed the store first: said, nothing replaced; a failed fetch backs off.
+  let changed = 0;
+  entries[1] = entry('Kid', 'b3', 'CW1:B3');
+  await refreshEntries({
+    wallet: { entries: () => entries, replace() { throw Object.assign(new Error('changed'), { code: 'changed_elsewhere' }); } },
+    trust: {}, book, nowSecs: () => 1,
+    urlFor: (id) => (id === 'b3' ? 'u/b3' : null),
+    fetchText: async () => 'CW1:B4',
+    onChangedElsewhere: () => { changed += 1; },
+  });
+  assert.equal(changed, 1);
+  assert.equal(entries[1].text, 'CW1:B3');
 });

@@ -84,3 +84,30 @@ export function afterAttempt(state, outcome, now, random, rules = DEFAULTS) {
   if (outcome.retryAfter != null && outcome.retryAfter > wait) wait = outcome.retryAfter;
   return { lastAttempt: now, failures, notBefore: now + wait };
 }
+
+/**
+ * Runs `attempt()` if the state kept under `name` in `book` allows it now,
+ * and records the outcome; returns the attempt's result, or undefined when it
+ * was not due or failed. The attempt is written down before it starts, so a
+ * crash or a reload cannot retry at once. `book`: `{ read() → {name: state},
+ * write(all) }`, over whatever storage the front end has; `retryAfterOf(error)`:
+ * the failed attempt's Retry-After header, if it had one.
+ */
+export async function gated(book, name, attempt, { now = Date.now, random = Math.random, retryAfterOf = () => null } = {}) {
+  const all = book.read() || {};
+  const state = parseState(all[name]);
+  const started = now();
+  if (!isDue(state, started)) return undefined;
+  book.write({ ...all, [name]: { ...state, lastAttempt: started } });
+  let outcome;
+  let result;
+  try {
+    result = await attempt();
+    outcome = { ok: true };
+  } catch (e) {
+    outcome = { ok: false, retryAfter: parseRetryAfter(retryAfterOf(e), now()) };
+  }
+  // Read again: other entries may have been written while this one ran.
+  book.write({ ...(book.read() || {}), [name]: afterAttempt(state, outcome, started, random) });
+  return result;
+}

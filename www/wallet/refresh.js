@@ -8,7 +8,7 @@
 
 import { TrustList } from '../pkg/core/codewallet.js';
 import * as backoff from '../shared/backoff.js';
-import { extractCredential } from '../shared/links.js';
+import { refreshEntries } from './refresh-rules.js';
 import { KEY, CONFIG_URL, nowSecs } from './state.js';
 import { saveTrust } from './trust-store.js';
 import { render, renderProblem, say } from './view.js';
@@ -74,30 +74,16 @@ export async function fetchTrust(app) {
   return app.trust;
 }
 
+/** The page's timing book: the backoff state of each thing it refreshes, in storage. */
+const timingBook = (app) => ({
+  read: () => app.storage.readJson(KEY.refresh) || {},
+  write: (all) => app.storage.writeJson(KEY.refresh, all),
+});
+
+const retryAfterOf = (e) => (e && e.response ? e.response.headers.get('Retry-After') : null);
+
 /** Runs `attempt` if the backoff state under `name` allows it now; records the outcome. */
-export async function gated(app, name, attempt) {
-  const { storage } = app;
-  const all = storage.readJson(KEY.refresh) || {};
-  const state = backoff.parseState(all[name]);
-  const now = Date.now();
-  if (!backoff.isDue(state, now)) return undefined;
-  // Remember the attempt before starting it, so a crash or reload cannot retry at once.
-  all[name] = { ...state, lastAttempt: now };
-  storage.writeJson(KEY.refresh, all);
-  let outcome;
-  let result;
-  try {
-    result = await attempt();
-    outcome = { ok: true };
-  } catch (e) {
-    const header = e && e.response ? e.response.headers.get('Retry-After') : null;
-    outcome = { ok: false, retryAfter: backoff.parseRetryAfter(header, Date.now()) };
-  }
-  const after = storage.readJson(KEY.refresh) || {};
-  after[name] = backoff.afterAttempt(state, outcome, now, Math.random);
-  storage.writeJson(KEY.refresh, after);
-  return result;
-}
+export const gated = (app, name, attempt) => backoff.gated(timingBook(app), name, attempt, { retryAfterOf });
 
 /** The trust list now, fetched whatever the backoff says (an import needs it); counts as a success. */
 export async function fetchTrustNow(app) {
@@ -106,12 +92,6 @@ export async function fetchTrustNow(app) {
   all.trust = backoff.afterAttempt(backoff.parseState(all.trust), { ok: true }, Date.now(), Math.random);
   app.storage.writeJson(KEY.refresh, all);
   return list;
-}
-
-/** The backoff keys of credentials no longer in the wallet (`ids`: those that are). */
-export function staleRefreshKeys(all, ids) {
-  const live = new Set(ids.map((id) => `credential:${id}`));
-  return Object.keys(all).filter((k) => k.startsWith('credential:') && !live.has(k));
 }
 
 /** Where to fetch a newer credential `id` from, or null if the template names no http(s) URL. */
@@ -126,48 +106,32 @@ export function refreshUrl(template, id, base = CONFIG_URL) {
 }
 
 /** Fetches a newer credential for each entry when the deployment offers one (config.refreshUrl). */
-async function refreshCredentials(app) {
-  const { config, storage } = app;
-  if (!config || !config.refreshUrl || !app.trust) return;
-  // Forget the timing of credentials no longer in the wallet.
-  const all = storage.readJson(KEY.refresh) || {};
-  const stale = staleRefreshKeys(all, app.wallet.entries().map((e) => e.credential.id));
-  if (stale.length) {
-    for (const k of stale) delete all[k];
-    storage.writeJson(KEY.refresh, all);
-  }
-  for (const entry of app.wallet.entries()) {
-    const c = entry.credential;
+function refreshCredentials(app) {
+  const { config } = app;
+  if (!config || !config.refreshUrl || !app.trust) return undefined;
+  return refreshEntries({
+    wallet: app.wallet,
+    trust: app.trust,
+    book: timingBook(app),
     // Same origin, or the public bucket the deployment names (its CSP must list it too).
-    const url = refreshUrl(config.refreshUrl, c.id);
-    if (!url) continue;
-    const fresh = await gated(app, `credential:${c.id}`, async () => {
+    urlFor: (id) => refreshUrl(config.refreshUrl, id),
+    fetchText: async (url) => {
       const res = await fetch(url, { cache: 'no-cache' });
       if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { response: res });
-      return extractCredential(await res.text());
-    });
-    if (!fresh || fresh === entry.text) continue;
-    const index = app.wallet.entries().findIndex((e) => e.text === entry.text);
-    if (index < 0) continue;
-    try {
-      // The core takes it only if it verifies and is newer for the same person and issuer.
-      app.wallet.replace(index, fresh, app.trust, nowSecs());
-    } catch (e) {
-      if (e && e.code === 'changed_elsewhere') {
-        reloadWallet(app);
-        render(app);
-      }
-      continue; // a refresh that is not taken leaves the code on screen as it was
-    }
-    reload(app);
-    render(app);
-    // The new credential was just fetched: its own refresh waits a full interval.
-    const timing = storage.readJson(KEY.refresh) || {};
-    delete timing[`credential:${c.id}`];
-    timing[`credential:${app.wallet.entries()[index].credential.id}`] = backoff.afterAttempt(backoff.initialState(), { ok: true }, Date.now(), Math.random);
-    storage.writeJson(KEY.refresh, timing);
-    say(app, 'refreshed', { label: entry.label });
-  }
+      return res.text();
+    },
+    retryAfterOf,
+    nowSecs,
+    onReplaced: (label) => {
+      reload(app);
+      render(app);
+      say(app, 'refreshed', { label });
+    },
+    onChangedElsewhere: () => {
+      reloadWallet(app);
+      render(app);
+    },
+  });
 }
 
 export async function refreshInBackground(app) {

@@ -22,6 +22,7 @@ const SHELL = [
   'trust.js',
   'trust-store.js',
   'refresh.js',
+  'refresh-rules.js',
   'import.js',
   'import-rules.js',
   'code-status.js',
