@@ -29,6 +29,19 @@ export function idbListStore(indexedDB, name = 'cw-verify-trust') {
   };
 }
 
+/**
+ * The words for an answer of `Provisioning.offer`: `{key, params}` in the
+ * verifier's message table.
+ */
+export function offerWords(r) {
+  if (r.accepted) return { key: 'tlAccepted', params: { sequence: r.sequence } };
+  if (r.code === 'same') return { key: 'tlSame', params: { sequence: r.sequence } };
+  if (r.code === 'rollback') return { key: 'tlRollback', params: { sequence: r.sequence, current: r.current } };
+  if (r.code === 'sequence_reused') return { key: 'tlReused', params: { sequence: r.sequence, current: r.current } };
+  if (r.code === 'wrong_root') return { key: 'tlWrongRoot', params: {} };
+  return { key: 'tlBad', params: { reason: r.message || r.code } };
+}
+
 const messageOf = (error) => String(error && error.message ? error.message : error);
 
 export class Provisioning {

@@ -6,7 +6,7 @@ import { translator } from './i18n.js';
 import { errorKey } from '../shared/messages.js';
 import { LANGUAGES, pickLanguage, duration, dateTime } from '../shared/languages.js';
 import { CheckpointLog, TubeError, checkTube, idbBackend } from './log.js';
-import { Provisioning, idbListStore, trustListFromFragment } from './trust.js';
+import { Provisioning, idbListStore, offerWords, trustListFromFragment } from './trust.js';
 import { toBase64, fromBase64 } from '../shared/base64.js';
 import { classify, present, clockJump } from './verdict.js';
 import { Sync, grantFromFragment } from './sync.js';
@@ -310,13 +310,8 @@ function renderSync(waiting) {
 
 async function offerTrustList(bytes) {
   const r = await provisioning.offer(bytes);
-  let message;
-  if (r.accepted) message = t(lang, 'tlAccepted', { sequence: r.sequence });
-  else if (r.code === 'same') message = t(lang, 'tlSame', { sequence: r.sequence });
-  else if (r.code === 'rollback') message = t(lang, 'tlRollback', { sequence: r.sequence, current: r.current });
-  else if (r.code === 'sequence_reused') message = t(lang, 'tlReused', { sequence: r.sequence, current: r.current });
-  else if (r.code === 'wrong_root') message = t(lang, 'tlWrongRoot');
-  else message = t(lang, 'tlBad', { reason: r.message || r.code });
+  const words = offerWords(r);
+  const message = t(lang, words.key, words.params);
   const msg = $('trust-msg');
   msg.textContent = message;
   msg.dataset.code = r.code;
