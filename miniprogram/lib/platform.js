@@ -101,14 +101,15 @@ const storage = {
   },
 };
 
-// The platform's scanner, camera only, QR codes only. Resolves to
-// {ok: true, text} or {ok: false, code: 'cancelled' | 'scan_failed', message}.
-function scanCode() {
+// The platform's scanner, camera only: QR codes, and with `barcodes` also
+// one-dimensional barcodes (a sample tube's). Resolves to {ok: true, text} or
+// {ok: false, code: 'cancelled' | 'scan_failed', message}.
+function scanCode({ barcodes = false } = {}) {
   return new Promise((resolve) => {
     try {
       wx.scanCode({
         onlyFromCamera: true,
-        scanType: ['qrCode'],
+        scanType: barcodes ? ['barCode', 'qrCode'] : ['qrCode'],
         success: (res) => {
           if (typeof res.result === 'string') resolve({ ok: true, text: res.result });
           else resolve({ ok: false, code: 'scan_failed', message: 'no text in the scan result' });
@@ -122,6 +123,89 @@ function scanCode() {
       resolve({ ok: false, code: 'scan_failed', message: errMsg(e) });
     }
   });
+}
+
+// The largest file chooseFile reads: more than a trust list with a city's
+// revocations, less than would stall the phone.
+const FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+// A platform call with success/fail callbacks as a promise of {ok: true, res}
+// or {ok: false, message}; never rejects.
+function callback(fn, options) {
+  return new Promise((resolve) => {
+    try {
+      fn(Object.assign({}, options, { success: (res) => resolve({ ok: true, res }), fail: (e) => resolve({ ok: false, message: errMsg(e) }) }));
+    } catch (e) {
+      resolve({ ok: false, message: errMsg(e) });
+    }
+  });
+}
+
+function fileSystem() {
+  try {
+    return wx.getFileSystemManager();
+  } catch (e) {
+    return null;
+  }
+}
+
+// A file the user picks from a chat (the platform's only file picker):
+// {ok: true, name, bytes} or {ok: false, code: 'cancelled' | 'too_large' |
+// 'file_failed', message}.
+async function chooseFile({ extensions } = {}) {
+  const chosen = await callback((o) => wx.chooseMessageFile(o), { count: 1, type: 'file', extension: extensions });
+  if (!chosen.ok) {
+    return { ok: false, code: /cancel/i.test(chosen.message) ? 'cancelled' : 'file_failed', message: chosen.message };
+  }
+  const file = chosen.res && chosen.res.tempFiles && chosen.res.tempFiles[0];
+  if (!file || typeof file.path !== 'string') return { ok: false, code: 'file_failed', message: 'no file chosen' };
+  if (file.size > FILE_MAX_BYTES) {
+    return { ok: false, code: 'too_large', message: `${file.size} bytes: at most ${FILE_MAX_BYTES} are read` };
+  }
+  const fs = fileSystem();
+  if (!fs) return { ok: false, code: 'file_failed', message: 'no file system' };
+  const read = await callback((o) => fs.readFile(o), { filePath: file.path });
+  if (!read.ok) return { ok: false, code: 'file_failed', message: read.message };
+  const data = read.res && read.res.data;
+  if (!(data instanceof ArrayBuffer)) return { ok: false, code: 'file_failed', message: 'the file was not read as bytes' };
+  if (data.byteLength > FILE_MAX_BYTES) {
+    return { ok: false, code: 'too_large', message: `${data.byteLength} bytes: at most ${FILE_MAX_BYTES} are read` };
+  }
+  return { ok: true, name: String(file.name || ''), bytes: new Uint8Array(data) };
+}
+
+// Writes `text` (UTF-8) as `name` in the mini-program's own user folder:
+// {ok: true, path} or {ok: false, code: 'write_failed', message}. A full
+// folder is the platform's failure like any other.
+async function writeFile(name, text) {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) return { ok: false, code: 'write_failed', message: `not a plain file name: ${name}` };
+  const fs = fileSystem();
+  let folder;
+  try {
+    folder = wx.env.USER_DATA_PATH;
+  } catch (e) {
+    folder = null;
+  }
+  if (!fs || typeof folder !== 'string') return { ok: false, code: 'write_failed', message: 'no user folder' };
+  const path = `${folder}/${name}`;
+  const wrote = await callback((o) => fs.writeFile(o), { filePath: path, data: String(text), encoding: 'utf8' });
+  return wrote.ok ? { ok: true, path } : { ok: false, code: 'write_failed', message: wrote.message };
+}
+
+// Removes a file writeFile wrote; resolves to whether it is gone.
+async function removeFile(path) {
+  const fs = fileSystem();
+  if (!fs) return false;
+  return (await callback((o) => fs.unlink(o), { filePath: path })).ok;
+}
+
+// Offers a file to a chat, where it can be saved or forwarded: {ok: true} or
+// {ok: false, code: 'cancelled' | 'share_failed', message}. Success says the
+// file left, not that it was kept: the user is asked that.
+async function shareFile(path, name) {
+  const shared = await callback((o) => wx.shareFileMessage(o), { filePath: path, fileName: name });
+  if (shared.ok) return { ok: true };
+  return { ok: false, code: /cancel/i.test(shared.message) ? 'cancelled' : 'share_failed', message: shared.message };
 }
 
 // Resolves to whether the platform call succeeded; never rejects.
@@ -272,7 +356,12 @@ module.exports = {
   STORAGE_KEY_BYTES,
   CORE_PATH,
   storage,
+  FILE_MAX_BYTES,
   scanCode,
+  chooseFile,
+  writeFile,
+  removeFile,
+  shareFile,
   vibrate,
   raiseScreen,
   restoreScreen,

@@ -216,11 +216,15 @@ function install({ pixelRatio = 2 } = {}) {
     }, 0);
   };
 
-  const network = { calls: [] };
+  // Every call is counted; the phone is offline unless a test gives
+  // `network.respond(options)`, which answers wx.request with
+  // {statusCode, data, header} (or null: the request fails).
+  const network = { calls: [], respond: null };
   for (const name of ['request', 'downloadFile', 'uploadFile', 'connectSocket']) {
     wx[name] = (options) => {
       network.calls.push({ api: name, url: options && options.url });
-      setTimeout(() => options?.fail?.({ errMsg: `${name}:fail offline` }), 0);
+      const answer = name === 'request' && network.respond ? network.respond(options) : null;
+      setTimeout(() => (answer ? options?.success?.(answer) : options?.fail?.({ errMsg: `${name}:fail offline` })), 0);
     };
   }
 
@@ -279,7 +283,66 @@ function install({ pixelRatio = 2 } = {}) {
     return query;
   };
 
-  return { wx, wasmCalls, storage, scans, network, screen, canvases, app };
+  // Files: the picker (chooseMessageFile) hands out what is queued in
+  // files.picks ({name, bytes} or {fail}; nothing queued: cancelled) under a
+  // temporary path; the file system reads those and keeps what is written
+  // under USER_DATA_PATH in files.written; shareFileMessage answers from
+  // files.shares ({fail} or nothing: shared) and records each share.
+  const files = { picks: [], temp: new Map(), written: new Map(), removed: [], shares: [], shareAnswers: [], broken: false };
+  wx.env = Object.assign({}, wx.env, { USER_DATA_PATH: 'wxfile://usr' });
+  const later = (fn) => setTimeout(fn, 0);
+  wx.chooseMessageFile = (options) => {
+    const next = files.picks.shift();
+    later(() => {
+      if (!next || next.fail) {
+        options.fail?.({ errMsg: next ? next.fail : 'chooseMessageFile:fail cancel' });
+        return;
+      }
+      const tempPath = `wxfile://tmp/${files.temp.size + 1}-${next.name}`;
+      files.temp.set(tempPath, Buffer.from(next.bytes));
+      options.success?.({ tempFiles: [{ path: tempPath, name: next.name, size: next.bytes.length, type: 'file' }] });
+    });
+  };
+  wx.getFileSystemManager = () => ({
+    readFile(options) {
+      later(() => {
+        const data = files.temp.get(options.filePath) || files.written.get(options.filePath);
+        if (!data || files.broken) options.fail?.({ errMsg: `readFile:fail no such file ${options.filePath}` });
+        else options.success?.({ data: data.buffer.slice(data.byteOffset, data.byteOffset + data.length) });
+      });
+    },
+    writeFile(options) {
+      later(() => {
+        if (files.broken || !String(options.filePath).startsWith(`${wx.env.USER_DATA_PATH}/`)) {
+          options.fail?.({ errMsg: `writeFile:fail permission denied ${options.filePath}` });
+          return;
+        }
+        files.written.set(options.filePath, Buffer.from(options.data, options.encoding === 'utf8' ? 'utf8' : undefined));
+        options.success?.({});
+      });
+    },
+    unlink(options) {
+      later(() => {
+        if (!files.written.delete(options.filePath)) options.fail?.({ errMsg: `unlink:fail no such file ${options.filePath}` });
+        else {
+          files.removed.push(options.filePath);
+          options.success?.({});
+        }
+      });
+    },
+  });
+  wx.shareFileMessage = (options) => {
+    const answer = files.shareAnswers.shift();
+    later(() => {
+      const data = files.written.get(options.filePath);
+      files.shares.push({ filePath: options.filePath, fileName: options.fileName, text: data ? data.toString('utf8') : null });
+      if (!data) options.fail?.({ errMsg: 'shareFileMessage:fail file not found' });
+      else if (answer && answer.fail) options.fail?.({ errMsg: answer.fail });
+      else options.success?.({});
+    });
+  };
+
+  return { wx, wasmCalls, storage, scans, network, screen, canvases, app, files };
 }
 
 module.exports = { install, rasterize, lumaToRgba, makeStorage, RealTextEncoder, PACKAGE };
