@@ -25,23 +25,40 @@ const OWN = {
   },
 };
 
-// The checkpoint's own words: what the platform's scanner answers.
+// The checkpoint's own words: what the platform's scanner, file picker and
+// sharing answer, and what only this checkpoint does.
 const CHECKPOINT = {
   en: {
     loading: 'Loading…',
     ready: 'Tap Scan and point the camera at the health code.',
     cancelled: 'Scan cancelled: nothing was logged. Tap Scan for the next person.',
     scanFailed: 'The scanner did not work ({code}): nothing was logged. Tap Scan to try again.',
-    setUpCode: 'This code sets up a checkpoint; here the trust list comes with the package. Nothing was logged.',
     startFailed: 'The checkpoint could not start ({code}).',
+    grantNotHere: 'This is an upload grant: this checkpoint does not upload, its records leave by export. Nothing was logged.',
+    tubeScan: 'Scan tube',
+    trustList: 'Trust list',
+    linkNoList: 'The link holds no trust list: nothing changed.',
+    fileFailed: 'The file could not be read ({code}): nothing changed.',
+    exportWriteFailed: 'The export file could not be written ({why}): nothing counts as exported.',
+    exportNotShared: 'The export file was not shared ({code}): nothing counts as exported. Export again.',
+    settingsReset: 'The saved settings could not be read ({why}): the defaults are in use.',
+    settingsNotSaved: 'The settings could not be saved ({why}): they hold until the checkpoint is closed.',
   },
   'zh-CN': {
     loading: '加载中…',
     ready: '点击“扫码”，将摄像头对准健康码。',
     cancelled: '已取消扫码，未记录。点击“扫码”核验下一位。',
     scanFailed: '扫码失败（{code}），未记录。点击“扫码”重试。',
-    setUpCode: '这是设置检查点用的码；此处的信任列表随程序包提供。未记录。',
     startFailed: '检查点无法启动（{code}）。',
+    grantNotHere: '这是上传授权：本检查点不上传，记录通过导出离开本设备。未记录。',
+    tubeScan: '扫描采样管',
+    trustList: '信任列表',
+    linkNoList: '链接中没有信任列表：未作更改。',
+    fileFailed: '无法读取该文件（{code}）：未作更改。',
+    exportWriteFailed: '无法写入导出文件（{why}）：不计为已导出。',
+    exportNotShared: '导出文件未发送（{code}）：不计为已导出。请重新导出。',
+    settingsReset: '无法读取已保存的设置（{why}）：正在使用默认设置。',
+    settingsNotSaved: '无法保存设置（{why}）：设置仅在关闭检查点前有效。',
   },
 };
 

@@ -255,13 +255,14 @@ test('a clock that went back since the last scan is a warning on the verdict, in
   comp.detach();
 });
 
-test('a set-up code (trust list) scanned here is not taken as a person and logs nothing', async () => {
+test('the package\'s own trust list scanned here is already loaded, and logs nothing', async () => {
   const comp = await opened();
   const text = readFileSync(`${issuer.trustListPath}.txt`, 'utf8').trim();
   assert.ok(text.startsWith('CWL1:'));
   await scanned(comp, { result: text });
   assert.equal(comp.data.state, 'ready');
-  assert.equal(comp.data.note, own('en')('setUpCode'));
+  assert.equal(comp.data.note, t('en', 'tlSame', { sequence: 1 }));
+  assert.equal(comp.data.trust.code, 'same');
   assert.deepEqual(records(), []);
   comp.detach();
 });
