@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
+import { duration } from '../../www/shared/languages.js';
 import { messagePattern, verifierText as t } from '../web/text.mjs';
 import { ROOT, buildPackage, makeIssuer } from './util.mjs';
 
@@ -410,6 +411,33 @@ test('a newer package list replaces a kept older one; a list too large for one s
   assert.equal(comp.data.trust.sequence, 2);
   assert.match(comp.data.trust.problems, messagePattern((m) => t('en', 'tlNotSaved', { sequence: 2, why: m })));
   comp.detach();
+});
+
+test('the trust-list panel says when the list is stale by the stale-hours setting, or expired', async () => {
+  const realNow = Date.now;
+  const at = (hours) => {
+    Date.now = () => realNow() + hours * 3600_000;
+  };
+  try {
+    env.app.language = 'zh_CN';
+    let comp = await opened();
+    assert.equal(comp.data.trust.warning, '');
+    comp.detach();
+    at(25);
+    comp = await opened();
+    assert.equal(comp.data.trust.warning, t('zh-CN', 'tlStale', { limit: duration('zh-CN', 24 * 3600) }));
+    assert.ok(comp.dom.textContent.includes(comp.data.trust.warning));
+    // A longer limit: fresh again.
+    comp.querySelector('#stale-hours').dispatchEvent('blur', { detail: { value: '48' } });
+    await waitFor(() => comp.data.settings.staleHours === 48 && comp.data.trust.warning === '', 'fresh under 48 hours');
+    comp.detach();
+    at(24 * 8);
+    comp = await opened();
+    assert.match(comp.data.trust.warning, messagePattern((m) => t('zh-CN', 'tlExpired', { duration: m })));
+    comp.detach();
+  } finally {
+    Date.now = realNow;
+  }
 });
 
 test('settings: kept in platform storage, bounded, a damaged copy replaced by the defaults with a message', async () => {

@@ -52,7 +52,7 @@ Component({
     settingsProblem: '',
     // After an admitted registration: {awaiting, typed, message, code, tube}.
     tube: {},
-    // The list in use and the last offer's answer: {info, problems, message, code, sequence}.
+    // The list in use and the last offer's answer: {info, warning, problems, message, code, sequence}.
     trust: {},
     // {summary, message, state, question, clearQuestion, clearYes}.
     log: {},
@@ -165,6 +165,7 @@ Component({
       clearTimeout(this.autoTimer);
       if (this.data.state !== 'verdict' || this.gone) return;
       this.setData({ state: 'ready', verdict: {}, tube: {} });
+      this.renderTrust();
       this.scan();
     },
 
@@ -301,11 +302,14 @@ Component({
       const v = this.tr.verifier;
       const p = this.provisioning;
       const d = p ? p.describe(Date.now() / 1000, this.policy()) : null;
-      const trust = Object.assign({}, this.data.trust, { info: v('tlNone'), problems: '', sequence: 0 });
+      const trust = Object.assign({}, this.data.trust, { info: v('tlNone'), problems: '', warning: '', sequence: 0 });
       if (d) {
         const signed = dateTime(this.lang, d.issuedAt);
         trust.info = `${v('tlInfo', { sequence: d.sequence, issuers: d.issuers.join(', '), signed, age: duration(this.lang, d.age) })} · ${v('tlRevoked', { count: d.revoked })}`;
         trust.sequence = d.sequence;
+        if (d.clockBefore) trust.warning = v('tlClockBefore');
+        else if (d.expired) trust.warning = v('tlExpired', { duration: duration(this.lang, d.expiredFor) });
+        else if (d.stale) trust.warning = v('tlStale', { limit: duration(this.lang, this.settings.staleHours * 3600) });
         if (!d.saved) trust.problems = v('tlNotSaved', { sequence: d.sequence, why: p.storeError });
       }
       this.setData({ trust });
