@@ -258,6 +258,36 @@ test('export and acknowledgement through the platform\'s file sharing', async ()
   assert.equal(env.network.calls.length, 0);
 });
 
+test('a full store: scanning stops, the log is still exported, confirmed and cleared, and scanning resumes', async () => {
+  const comp = await opened();
+  await scan(comp, issuer.credentials.valid);
+  await scan(comp, issuer.credentials.yellow, '#next');
+  // Fill the platform's 10 MB to within a few bytes.
+  const KB = 1024;
+  const used = () => [...env.storage.items].reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  for (let i = 0; used() < 10 * KB * KB - 600 * KB; i++) env.storage.items.set(`filler.${i}`, 'x'.repeat(500 * KB));
+  env.storage.items.set('filler.last', 'x'.repeat(10 * KB * KB - used() - 64 - 'filler.last'.length));
+  await scan(comp, issuer.credentials.red, '#next');
+  assert.equal(comp.data.state, 'stopped');
+  assert.equal(records().length, 2);
+
+  let log = await logAfter(comp, '#export-csv', 'asking');
+  assert.equal(log.question, t('en', 'exportQuestion', { file: env.files.shares.at(-1).fileName, count: 2 }));
+  const batch = log.batch;
+  log = await logAfter(comp, '#export-yes', 'confirmed');
+  assert.equal(log.message, t('en', 'exportConfirmedFull', { batch, count: 2 }), 'no room for the acknowledgement: kept in memory');
+  await logAfter(comp, '#clear', 'asking');
+  log = await logAfter(comp, '#clear-yes', 'cleared');
+  assert.equal(log.message, `${t('en', 'clearedN', { count: 2 })} · ${t('en', 'logResume')}`);
+  assert.equal(comp.data.state, 'ready');
+  assert.equal(records().length, 0);
+  for (const key of [...env.storage.items.keys()].filter((k) => k.startsWith('filler.'))) env.storage.items.delete(key);
+  await scan(comp, issuer.credentials.valid);
+  assert.equal(comp.data.state, 'verdict');
+  assert.equal(records().length, 1);
+  comp.detach();
+});
+
 test('export in Chinese; a file that cannot be written counts nothing', async () => {
   env.app.language = 'zh_CN';
   const comp = await opened();
