@@ -188,6 +188,17 @@ async function logAfter(comp, selector, state) {
   return comp.data.log;
 }
 
+// Export of `count` records as `format`: the file written and offered with
+// its button, then that button tapped (the platform shares only from a
+// tap); the log panel once its state is `state`.
+async function exported(comp, format, state, count) {
+  const log = await logAfter(comp, `#export-${format}`, 'ready_to_share');
+  const file = [...env.files.written.keys()].at(-1).split('/').pop();
+  assert.equal(log.ready, own(comp.instance.lang)('exportReady', { file, count }));
+  assert.ok(comp.dom.textContent.includes(log.ready));
+  return logAfter(comp, '#export-share', state);
+}
+
 test('export and acknowledgement through the platform\'s file sharing', async () => {
   const comp = await opened();
   await scan(comp, issuer.credentials.valid);
@@ -200,7 +211,7 @@ test('export and acknowledgement through the platform\'s file sharing', async ()
 
   // The share fails: the file was written and offered, nothing counts.
   env.files.shareAnswers.push({ fail: 'shareFileMessage:fail share failed' });
-  let log = await logAfter(comp, '#export-csv', 'not_shared');
+  let log = await exported(comp, 'csv', 'not_shared', 3);
   assert.equal(log.message, own('en')('exportNotShared', { code: 'share_failed' }));
   assert.equal(env.files.shares.length, 1);
   assert.match(env.files.shares[0].fileName, /^checkpoint-log-.*\.csv$/);
@@ -212,11 +223,11 @@ test('export and acknowledgement through the platform\'s file sharing', async ()
 
   // A cancelled share: the same.
   env.files.shareAnswers.push({ fail: 'shareFileMessage:fail cancel' });
-  log = await logAfter(comp, '#export-csv', 'not_shared');
+  log = await exported(comp, 'csv', 'not_shared', 3);
   assert.equal(log.message, own('en')('exportNotShared', { code: 'cancelled' }));
 
   // Shared, but the user says it did not save.
-  log = await logAfter(comp, '#export-jsonl', 'asking');
+  log = await exported(comp, 'jsonl', 'asking', 3);
   const shared = env.files.shares.at(-1);
   assert.equal(shared.text.trim().split('\n').length, 3, 'one line a record');
   assert.equal(log.question, t('en', 'exportQuestion', { file: shared.fileName, count: 3 }));
@@ -229,7 +240,7 @@ test('export and acknowledgement through the platform\'s file sharing', async ()
   assert.equal(records().length, 3);
 
   // Shared and saved; a person scanned while the question waits is not in the file.
-  log = await logAfter(comp, '#export-csv', 'asking');
+  log = await exported(comp, 'csv', 'asking', 3);
   await scan(comp, issuer.credentials.yellow);
   await scan(comp, null, '#next');
   const file = env.files.shares.at(-1).fileName;
@@ -237,6 +248,7 @@ test('export and acknowledgement through the platform\'s file sharing', async ()
   log = await logAfter(comp, '#export-yes', 'confirmed');
   assert.equal(log.message, t('en', 'exportConfirmed', { batch: saved, count: 3 }));
   await waitFor(() => env.files.removed.some((p) => p.endsWith(file)), 'the shared copy removed once answered');
+  assert.ok(env.files.shares.every((x) => x.tapped), 'each share from a tap');
 
   // Deleting asks again, naming the count; "Cancel" keeps everything.
   log = await logAfter(comp, '#clear', 'asking');
@@ -252,7 +264,7 @@ test('export and acknowledgement through the platform\'s file sharing', async ()
   assert.equal(left.length, 1, 'only the record after the export stays');
   assert.equal(left[0].decision, 'check');
   // The next export holds that one record.
-  log = await logAfter(comp, '#export-csv', 'asking');
+  log = await exported(comp, 'csv', 'asking', 1);
   assert.equal(env.files.shares.at(-1).text.split('\n').filter(Boolean).length, 2, 'the header and the one record');
   comp.detach();
   assert.equal(env.network.calls.length, 0);
@@ -271,7 +283,7 @@ test('a full store: scanning stops, the log is still exported, confirmed and cle
   assert.equal(comp.data.state, 'stopped');
   assert.equal(records().length, 2);
 
-  let log = await logAfter(comp, '#export-csv', 'asking');
+  let log = await exported(comp, 'csv', 'asking', 2);
   assert.equal(log.question, t('en', 'exportQuestion', { file: env.files.shares.at(-1).fileName, count: 2 }));
   const batch = log.batch;
   log = await logAfter(comp, '#export-yes', 'confirmed');
@@ -299,7 +311,7 @@ test('export in Chinese; a file that cannot be written counts nothing', async ()
   log = await logAfter(comp, '#export-csv', 'failed');
   assert.match(log.message, messagePattern((m) => own('zh-CN')('exportWriteFailed', { why: m })));
   env.files.broken = false;
-  log = await logAfter(comp, '#export-csv', 'asking');
+  log = await exported(comp, 'csv', 'asking', 1);
   assert.equal(log.question, t('zh-CN', 'exportQuestion', { file: env.files.shares.at(-1).fileName, count: 1 }));
   const batch = log.batch;
   log = await logAfter(comp, '#export-yes', 'confirmed');

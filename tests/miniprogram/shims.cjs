@@ -287,7 +287,8 @@ function install({ pixelRatio = 2 } = {}) {
   // files.picks ({name, bytes} or {fail}; nothing queued: cancelled) under a
   // temporary path; the file system reads those and keeps what is written
   // under USER_DATA_PATH in files.written; shareFileMessage answers from
-  // files.shares ({fail} or nothing: shared) and records each share.
+  // files.shareAnswers ({fail} or nothing: shared) and records each share in
+  // files.shares.
   const files = { picks: [], temp: new Map(), written: new Map(), removed: [], shares: [], shareAnswers: [], broken: false };
   wx.env = Object.assign({}, wx.env, { USER_DATA_PATH: 'wxfile://usr' });
   const later = (fn) => setTimeout(fn, 0);
@@ -331,12 +332,24 @@ function install({ pixelRatio = 2 } = {}) {
       });
     },
   });
+  // The platform shares a file only from a tap: called later (after an
+  // await or a timer), it fails. Here a tap is a handler miniprogram-simulate's
+  // event system (exparser) is running.
+  const inTap = () => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 100;
+    const stack = new Error().stack;
+    Error.stackTraceLimit = limit;
+    return /exparser/.test(stack);
+  };
   wx.shareFileMessage = (options) => {
     const answer = files.shareAnswers.shift();
+    const tapped = inTap();
     later(() => {
       const data = files.written.get(options.filePath);
-      files.shares.push({ filePath: options.filePath, fileName: options.fileName, text: data ? data.toString('utf8') : null });
-      if (!data) options.fail?.({ errMsg: 'shareFileMessage:fail file not found' });
+      files.shares.push({ filePath: options.filePath, fileName: options.fileName, text: data ? data.toString('utf8') : null, tapped });
+      if (!tapped) options.fail?.({ errMsg: 'shareFileMessage:fail can only be invoked by user TAP gesture.' });
+      else if (!data) options.fail?.({ errMsg: 'shareFileMessage:fail file not found' });
       else if (answer && answer.fail) options.fail?.({ errMsg: answer.fail });
       else options.success?.({});
     });

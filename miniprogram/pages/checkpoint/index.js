@@ -54,7 +54,7 @@ Component({
     tube: {},
     // The list in use and the last offer's answer: {info, warning, problems, message, code, sequence}.
     trust: {},
-    // {summary, message, state, question, clearQuestion, clearYes}.
+    // {summary, message, state, ready, question, batch, clearQuestion, clearYes}.
     log: {},
   },
 
@@ -63,7 +63,7 @@ Component({
       this.lang = languageOf(platform.language());
       this.tr = checkpointTranslator(this.lang);
       const v = this.tr.verifier;
-      const text = { loading: this.tr('loading'), ready: this.tr('ready'), tubeScan: this.tr('tubeScan'), trustList: this.tr('trustList') };
+      const text = { loading: this.tr('loading'), ready: this.tr('ready'), tubeScan: this.tr('tubeScan'), trustList: this.tr('trustList'), exportShare: this.tr('exportShare') };
       for (const key of VERIFIER_WORDS) text[key] = v(key);
       const { settings, problem } = readSettings(platform.storage);
       this.settings = settings;
@@ -341,8 +341,8 @@ Component({
       return this.exportLog('jsonl');
     },
 
-    // The records no saved export holds yet, as a file offered to a chat.
-    // Nothing is marked: only "Yes, saved" counts the batch.
+    // The records no saved export holds yet, written as a file to be sent
+    // to a chat. Nothing is marked: only "Yes, saved" counts the batch.
     async exportLog(format) {
       if (this.exporting || this.data.state === 'verdict') return;
       this.exporting = true;
@@ -353,28 +353,23 @@ Component({
           this.logMessage(v('exportNothing'), 'nothing');
           return;
         }
-        this.forgetAsk();
+        await this.forgetAsk();
         const written = await platform.writeFile(out.filename, out.text);
         if (!written.ok) {
           this.log.discardBatch(out.batch);
           this.logMessage(this.tr('exportWriteFailed', { why: written.message || written.code }), 'failed');
           return;
         }
-        const shared = await platform.shareFile(written.path, out.filename);
-        if (!shared.ok) {
-          this.log.discardBatch(out.batch);
-          await platform.removeFile(written.path);
-          this.logMessage(this.tr('exportNotShared', { code: shared.code }), 'not_shared');
-          return;
-        }
-        this.ask = { batch: out.batch, path: written.path };
+        // The platform shares a file only from a tap: a button of its own.
+        this.ask = { batch: out.batch, path: written.path, filename: out.filename, count: out.count, shared: false };
         this.clearCount = 0;
         this.setData({
-          'log.question': v('exportQuestion', { file: out.filename, count: out.count }),
+          'log.ready': this.tr('exportReady', { file: out.filename, count: out.count }),
+          'log.question': '',
           'log.batch': out.batch,
           'log.clearQuestion': '',
         });
-        this.logMessage('', 'asking');
+        this.logMessage('', 'ready_to_share');
       } catch (error) {
         this.logFailed(error);
       } finally {
@@ -383,13 +378,39 @@ Component({
       }
     },
 
+    // "Send to a chat": the platform's share, called first thing in the tap.
+    async shareExport() {
+      const ask = this.ask;
+      if (!ask || ask.shared || this.sharing) return;
+      this.sharing = true;
+      const sharing = platform.shareFile(ask.path, ask.filename);
+      try {
+        const shared = await sharing;
+        if (this.ask !== ask) return;
+        if (!shared.ok) {
+          this.ask = null;
+          this.log.discardBatch(ask.batch);
+          await platform.removeFile(ask.path);
+          this.setData({ 'log.ready': '', 'log.batch': '' });
+          this.logMessage(this.tr('exportNotShared', { code: shared.code }), 'not_shared');
+          return;
+        }
+        ask.shared = true;
+        this.setData({ 'log.ready': '', 'log.question': this.tr.verifier('exportQuestion', { file: ask.filename, count: ask.count }) });
+        this.logMessage('', 'asking');
+      } finally {
+        this.sharing = false;
+      }
+    },
+
     // An export still waiting for its answer counts for nothing once another starts.
-    forgetAsk() {
-      if (!this.ask) return;
-      this.log.discardBatch(this.ask.batch);
-      platform.removeFile(this.ask.path);
+    async forgetAsk() {
+      const ask = this.ask;
+      if (!ask) return;
       this.ask = null;
-      this.setData({ 'log.question': '', 'log.batch': '' });
+      this.log.discardBatch(ask.batch);
+      this.setData({ 'log.ready': '', 'log.question': '', 'log.batch': '' });
+      await platform.removeFile(ask.path);
     },
 
     answerYes() {
@@ -402,7 +423,7 @@ Component({
 
     async answerSaved(saved) {
       const ask = this.ask;
-      if (!ask) return;
+      if (!ask || !ask.shared) return;
       this.ask = null;
       this.setData({ 'log.question': '', 'log.batch': '' });
       const v = this.tr.verifier;
