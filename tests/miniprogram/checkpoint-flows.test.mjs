@@ -428,6 +428,25 @@ test('a damaged kept list, or one of another root, gives way to the package\'s l
   }
 });
 
+test('a package list of another root: a list of the package\'s root scanned is taken, and only the trust problem goes from the notice', async () => {
+  const other = makeIssuer();
+  try {
+    require.cache[CONFIG].exports = { ...config, rootPublicKey: other.rootHex };
+    env.storage.items.set(SETTINGS_KEY, 'damaged');
+    const comp = await opened();
+    const settingsWords = own('en')('settingsReset', { why: comp.data.notice.match(/\(([^)]*)\)/)[1] });
+    assert.equal(comp.data.notice, `${settingsWords} ${t('en', 'tlWrongRoot')}`);
+    await scan(comp, text(other.trustListPath));
+    assert.equal(comp.data.trust.code, 'accepted');
+    assert.equal(comp.data.notice, settingsWords);
+    await scan(comp, other.credentials.valid);
+    assert.equal(comp.data.verdict.decision, 'pass');
+    comp.detach();
+  } finally {
+    other.cleanup();
+  }
+});
+
 test('a newer package list replaces a kept older one; a list too large for one storage key is used for the session and said', async () => {
   // The package now carries #2: the kept #1 copy is not needed.
   env.storage.items.set(LIST_KEY, readFileSync(issuer.trustListPath).toString('base64'));

@@ -67,11 +67,9 @@ Component({
       for (const key of VERIFIER_WORDS) text[key] = v(key);
       const { settings, problem } = readSettings(platform.storage);
       this.settings = settings;
-      this.setData({
-        text,
-        settings,
-        notice: problem ? this.tr('settingsReset', { why: problem.message }) : '',
-      });
+      // The lasting problems, by what they are about.
+      this.notices = { settings: problem ? this.tr('settingsReset', { why: problem.message }) : '', trust: '' };
+      this.setData({ text, settings, notice: this.notices.settings });
       platform.ensureRandomValues();
       let config = null;
       try {
@@ -104,9 +102,9 @@ Component({
         opened = { provisioning: null, problem: { code: (e && e.code) || 'storage_unavailable', message: why(e) } };
       }
       this.provisioning = opened.provisioning;
-      const notices = [this.data.notice, opened.problem ? this.trustProblem(opened.problem) : ''];
-      if (opened.readError) notices.push(this.tr.verifier('tlReadFailed', { why: opened.readError }));
-      this.setData({ notice: notices.filter(Boolean).join(' ') });
+      const trust = [opened.problem ? this.trustProblem(opened.problem) : ''];
+      if (opened.readError) trust.push(this.tr.verifier('tlReadFailed', { why: opened.readError }));
+      this.showNotice({ trust: trust.filter(Boolean).join(' ') });
       if (this.data.list) {
         const text = codeInFragment(this.data.list, 'trustList');
         if (text) await this.offerList(utf8.encode(text));
@@ -115,6 +113,11 @@ Component({
       this.renderTrust();
       await this.refreshLog();
       this.setData({ state: 'ready' });
+    },
+
+    showNotice(change) {
+      Object.assign(this.notices, change);
+      this.setData({ notice: [this.notices.settings, this.notices.trust].filter(Boolean).join(' ') });
     },
 
     trustProblem(problem) {
@@ -282,7 +285,8 @@ Component({
       const r = await this.provisioning.offer(bytes);
       const words = offerWords(r);
       this.setData({ trust: Object.assign({}, this.data.trust, { message: this.tr.verifier(words.key, words.params), code: r.code }) });
-      if (r.accepted) this.setData({ notice: '' });
+      // A list in use now: the package's own problem no longer matters.
+      if (r.accepted) this.showNotice({ trust: '' });
       this.renderTrust();
     },
 
