@@ -263,7 +263,10 @@ function install({ pixelRatio = 2 } = {}) {
   wx.getAppBaseInfo = () => ({ language: app.language, SDKVersion: '3.0.0' });
 
   // Canvases by selector ('#qr' → 240 × 240 CSS pixels unless set otherwise).
-  const canvases = { sizes: { '#qr': [240, 240] }, made: [] };
+  // `hold`: canvas queries wait in `held` until a test answers them (answerHeld()),
+  // to act while a page waits for its canvas.
+  const canvases = { sizes: { '#qr': [240, 240] }, made: [], hold: false, held: [] };
+  canvases.answerHeld = () => canvases.held.splice(0).forEach((answer) => answer());
   wx.createSelectorQuery = () => {
     let selector = null;
     const query = {
@@ -277,7 +280,9 @@ function install({ pixelRatio = 2 } = {}) {
         const size = canvases.sizes[selector];
         const node = size ? makeCanvas(size[0], size[1]) : null;
         if (node) canvases.made.push(node);
-        setTimeout(() => cb([node ? { node, width: size[0], height: size[1] } : null]), 0);
+        const answer = () => cb([node ? { node, width: size[0], height: size[1] } : null]);
+        if (canvases.hold) canvases.held.push(answer);
+        else setTimeout(answer, 0);
       },
     };
     return query;

@@ -26,17 +26,18 @@ export function makeIssuer(options = {}) {
   return issuer;
 }
 
-// `count` more green credentials from `issuer`'s key, for different people,
-// made with the CLI the way makeIssuer makes its own.
-export function issueGreen(issuer, count) {
+// A credential signed with `issuer`'s key by the real CLI, as makeIssuer makes
+// its own: `codewallet issue` with these fields and any extra arguments.
+export function issue(issuer, { name, idNumber, status = 'green', now = issuer.now }, ...extra) {
   const target = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : `${ROOT}target`;
   const cli = ['debug', 'release'].map((p) => `${target}/${p}/codewallet`).find((f) => existsSync(f));
-  const texts = [];
-  for (let i = 0; i < count; i++) {
-    texts.push(execFileSync(cli, ['issue', '--key', `${issuer.dir}/issuer.key`, '--issuer', 'Demo CDC', '--name', `Person ${i}`,
-      '--id-number', `ID${1000 + i}`, '--status', 'green', '--now', String(issuer.now)], { encoding: 'utf8' }).trim());
-  }
-  return texts;
+  return execFileSync(cli, ['issue', '--key', `${issuer.dir}/issuer.key`, '--issuer', 'Demo CDC', '--name', name,
+    '--id-number', idNumber, '--status', status, '--now', String(now), ...extra], { encoding: 'utf8' }).trim();
+}
+
+// `count` green credentials of different people.
+export function issueGreen(issuer, count) {
+  return Array.from({ length: count }, (_, i) => issue(issuer, { name: `Person ${i}`, idNumber: `ID${1000 + i}` }));
 }
 
 export { ROOT };

@@ -12,7 +12,7 @@ import * as reader from '../../www/pkg/reader/codewallet.js';
 import { translator as walletTranslator } from '../../www/wallet/i18n.js';
 import { dateTime } from '../../www/shared/languages.js';
 import { messagePattern } from '../web/text.mjs';
-import { ROOT, buildPackage, issueGreen, makeIssuer } from './util.mjs';
+import { ROOT, buildPackage, issue, issueGreen, makeIssuer } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 const DAY = 86400;
@@ -53,6 +53,7 @@ after(() => issuer && issuer.cleanup());
 beforeEach(() => {
   env.storage.items.clear();
   env.network.calls.length = 0;
+  env.network.respond = null;
   env.canvases.made.length = 0;
   env.scans.queue.length = 0;
   env.app.language = 'en';
@@ -397,4 +398,97 @@ test('the countdown runs each second and a code that runs out on screen turns EX
   assert.notEqual(comp.data.countdown, shownBefore);
   comp.detach();
   assert.equal(comp.instance.timer, null);
+});
+
+test('once the code is drawn, a newer code is fetched in the background by the backoff rules and replaces it; a failing server is left alone', async () => {
+  const first = issuer.credentials.valid;
+  const newer = issue(issuer, { name: '张三丰', idNumber: '11010519491231002X', now: issuer.now + 60 });
+  const someoneElse = issuer.credentials.yellow;
+  require.cache[CONFIG].exports = { ...config, refreshUrl: 'https://refresh.example/codes/{id}.txt' };
+  store(['me', first]);
+  const { id } = cw.decodeCredential(first);
+  const offered = new Map([[id, newer]]);
+  let drawnAtFirstRequest = null;
+  env.network.respond = (options) => {
+    // Drawn: the QR's modules are on the canvas (rectangles after the white background).
+    if (drawnAtFirstRequest === null) drawnAtFirstRequest = env.canvases.made.length === 1 && env.canvases.made[0].ctx.ops.filter((o) => o.name === 'fillRect').length > 1;
+    const body = offered.get(decodeURIComponent(options.url.match(/codes\/(.+)\.txt$/)[1]));
+    return body ? { statusCode: 200, data: body, header: {} } : { statusCode: 404, data: '', header: {} };
+  };
+  let comp = await shown();
+  await waitFor(() => comp.data.message && comp.data.message.text === tr('en')('refreshed', { label: 'me' }), 'the code refreshed', 5000).catch((e) => { throw new Error(`${e.message} ${JSON.stringify(comp.data.message)} ${JSON.stringify(env.network.calls)} ${env.storage.items.get('codewallet.refresh')} ${stored()[0].text === newer}`); });
+  assert.equal(drawnAtFirstRequest, true, 'the network only after the code is on screen');
+  assert.deepEqual(env.network.calls.map((c) => c.url), [`https://refresh.example/codes/${encodeURIComponent(id)}.txt`]);
+  assert.equal(stored()[0].text, newer);
+  await waitFor(() => comp.data.drawn, 'drawn again');
+  const canvas = comp.instance.canvas;
+  const image = shims.rasterize(canvas.node || canvas);
+  const rgba = shims.lumaToRgba(image);
+  assert.deepEqual(reader.scanRgba(image.width, image.height, new Uint8Array(rgba.buffer)), [newer]);
+  comp.detach();
+
+  // Reopened: the new code was just fetched, so it is not due; no request.
+  const calls = env.network.calls.length;
+  comp = await shown();
+  // The refresh would start on a timer set when the code was drawn, before this one.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(env.network.calls.length, calls);
+  comp.detach();
+
+  // A server that fails with Retry-After: nothing changes, and it is not asked again for an hour.
+  env.storage.items.clear();
+  store(['me', first]);
+  env.network.respond = () => ({ statusCode: 503, data: 'busy', header: { 'Retry-After': '3600' } });
+  const before = Date.now();
+  comp = await shown();
+  await waitFor(() => {
+    const timing = JSON.parse(env.storage.items.get('codewallet.refresh') || '{}')[`credential:${id}`];
+    return timing && timing.failures === 1;
+  }, 'the failure recorded');
+  const timing = JSON.parse(env.storage.items.get('codewallet.refresh'))[`credential:${id}`];
+  assert.ok(timing.notBefore >= before + 3600e3, 'Retry-After honoured');
+  assert.equal(stored()[0].text, first);
+  assert.equal(comp.data.message, null, 'nothing said: the code on screen is as it was');
+
+  // A server offering someone else's code: the core refuses it, the code stays.
+  env.storage.items.clear();
+  store(['me', first]);
+  env.network.respond = () => ({ statusCode: 200, data: someoneElse, header: {} });
+  comp.detach();
+  comp = await shown();
+  await waitFor(() => JSON.parse(env.storage.items.get('codewallet.refresh') || '{}')[`credential:${id}`]?.failures === 0, 'fetched');
+  assert.equal(stored()[0].text, first);
+  comp.detach();
+});
+
+test('a refresh address that is not https is never requested', async () => {
+  require.cache[CONFIG].exports = { ...config, refreshUrl: 'http://refresh.example/{id}' };
+  store(['me', issuer.credentials.valid]);
+  env.network.respond = () => ({ statusCode: 200, data: '', header: {} });
+  const comp = await shown();
+  await comp.instance.refresh();
+  assert.equal(env.network.calls.length, 0);
+  comp.detach();
+});
+
+test('a page left while it loads draws nothing, raises nothing, counts nothing and fetches nothing', async (t) => {
+  require.cache[CONFIG].exports = { ...config, refreshUrl: 'https://refresh.example/{id}' };
+  store(['me', issuer.credentials.valid]);
+  env.network.respond = () => ({ statusCode: 404, data: '', header: {} });
+  env.canvases.hold = true;
+  t.after(() => {
+    env.canvases.hold = false;
+    env.canvases.answerHeld();
+  });
+  const comp = renderPage(simulate, 'pages/wallet/index', {});
+  await waitFor(() => env.canvases.held.length === 1, 'the page waits for its canvas');
+  comp.detach();
+  env.canvases.answerHeld();
+  // Anything the page would start now runs on a timer set before this one.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await waitFor(() => env.screen.settled(), 'the screen calls finished');
+  assert.equal(comp.data.drawn, false);
+  assert.equal(comp.instance.timer, null);
+  assert.equal(env.screen.keepScreenOn, false);
+  assert.equal(env.network.calls.length, 0);
 });

@@ -3,13 +3,15 @@
 // matrix, with its status in words, colour and icon, the masked name and the
 // time left, counted each second. A code is added by the platform's scanner,
 // by pasting its text, or by a link that opens this page with `?code=…`.
-// Nothing here uses the network; what the screen says is the web wallet's own
-// rules and words (web/wallet/, web/shared/).
+// Drawing and adding use no network; once a code is on screen, newer codes
+// are fetched in the background when the deployment offers them. What the
+// screen says is the web wallet's own rules and words (web/wallet/, web/shared/).
 const { core } = require('../../lib/core.js');
 const platform = require('../../lib/platform.js');
 const { drawQr, LOOKS } = require('../../lib/code-view.js');
 const { languageOf, translator } = require('../../lib/messages.js');
 const { trustFromConfig } = require('../../lib/trust.js');
+const { refreshInBackground } = require('../../lib/refresh.js');
 const { judge, countdown, untilNextSecond } = require('../../web/wallet/code-status.js');
 const { dateTime } = require('../../web/shared/languages.js');
 const { defaultLabel, noCredentialKey, errorMessage } = require('../../web/wallet/import-rules.js');
@@ -61,6 +63,7 @@ Component({
     },
     detached() {
       this.gone = true;
+      clearTimeout(this.refreshing);
       this.stopTicking();
       platform.restoreScreen();
     },
@@ -119,15 +122,34 @@ Component({
           issuer: c.issuer,
         });
         if (!this.canvas) this.canvas = await platform.canvas(this, '#qr');
+        if (this.gone) return; // left while the canvas was fetched
         const { ctx, width, height } = this.canvas;
         drawQr(ctx, matrix, width, height);
         this.shownKind = judged.kind;
         this.setData({ drawn: true });
         if (!this.hidden) platform.raiseScreen();
         this.startTicking();
+        // The network only after the code is on screen, once per opening.
+        if (!this.refreshing) this.refreshing = setTimeout(() => this.refresh(), 0);
       } catch (e) {
         this.fail(e);
       }
+    },
+
+    // Newer codes from the deployment, when it offers them; the screen follows.
+    refresh() {
+      if (this.gone) return undefined;
+      return refreshInBackground({
+        wallet: this.wallet,
+        trust: this.trust,
+        nowSecs,
+        onReplaced: (label) => {
+          if (this.gone) return;
+          this.say('refreshed', { label });
+          this.show();
+        },
+        onChangedElsewhere: () => this.show(),
+      });
     },
 
     judge(entry) {
