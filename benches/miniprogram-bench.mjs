@@ -1,7 +1,9 @@
 // Mini-program benchmark, in Node with the platform shims and
 // miniprogram-simulate: from loading the core module (the brotli file read,
 // decompressed, compiled and instantiated through WXWebAssembly) to the first
-// QR drawn on the wallet's code view. Reports medians; asserts nothing.
+// QR drawn on the wallet's code view, and at the checkpoint from the
+// scanner's answer to the verdict on screen (verified, the record stored
+// first). Reports medians; asserts nothing.
 //
 // Usage: node benches/miniprogram-bench.mjs [runs]   (after `cargo build --bin
 // codewallet`; builds the package with scripts/miniprogram)
@@ -10,7 +12,7 @@
 // zlib decompresses in place of the platform. Read the numbers as the
 // package's own cost, and as a baseline to compare changes against.
 import { createRequire } from 'node:module';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { buildPackage, makeIssuer } from '../tests/miniprogram/util.mjs';
 
 const require = createRequire(import.meta.url);
@@ -77,6 +79,41 @@ for (let i = 0; i < RUNS; i++) {
   warmToDrawn.push(performance.now() - t0);
   comp.detach();
 }
+// The checkpoint, its package config made for this issuer: the scanner's
+// answer (the shim's success callback) → the verdict on screen, then Next.
+require(`${PACKAGE}/core/config.js`);
+require.cache[require.resolve(`${PACKAGE}/core/config.js`)].exports = {
+  rootPublicKey: issuer.rootHex,
+  trustListBase64: readFileSync(issuer.trustListPath).toString('base64'),
+  refreshUrl: null,
+};
+const scanToVerdict = [];
+{
+  const { wx } = env;
+  const scanCode = wx.scanCode;
+  let answeredAt = 0;
+  wx.scanCode = (options) => scanCode({
+    ...options,
+    success: (res) => {
+      answeredAt = performance.now();
+      options.success(res);
+    },
+  });
+  const comp = simulate.render(simulate.load(`${PACKAGE}/pages/checkpoint/index`, { rootPath: PACKAGE }));
+  comp.attach(document.createElement('parent-wrapper'));
+  await pageEnv.waitFor(() => comp.data.state === 'ready', 'the checkpoint ready');
+  const codes = [issuer.credentials.valid, issuer.credentials.red, issuer.credentials.revoked];
+  for (let i = 0; i < RUNS * 2; i++) {
+    env.scans.queue.push({ result: codes[i % codes.length] });
+    comp.querySelector('#scan').dispatchEvent('tap');
+    await pageEnv.waitFor(() => comp.data.state === 'verdict', 'the verdict shown');
+    scanToVerdict.push(performance.now() - answeredAt);
+    comp.querySelector('#next').dispatchEvent('tap');
+    await pageEnv.waitFor(() => comp.data.state === 'ready', 'ready for the next person');
+  }
+  comp.detach();
+  wx.scanCode = scanCode;
+}
 if (env.network.calls.length !== 0) console.log(`note: ${env.network.calls.length} network call(s) were made`);
 issuer.cleanup();
 
@@ -86,3 +123,4 @@ console.log(`  core module, first load in this process: ${ms(firstLoad)}`);
 console.log(`  core module load (read ${(br / 1024).toFixed(1)} KB .br, decompress, instantiate): ${ms(median(coreLoad))}`);
 console.log(`  page attached → first QR drawn, core not loaded: ${ms(median(coldToDrawn))}`);
 console.log(`  page attached → QR drawn, core already loaded:  ${ms(median(warmToDrawn))}`);
+console.log(`  checkpoint: scanner's answer → verdict on screen, record stored (${scanToVerdict.length} scans): ${ms(median(scanToVerdict))}`);
