@@ -20,7 +20,7 @@ const MAX_PIXELS = 4096 * 4096;
 const MAX_PHOTO_PIXELS = 50 * 1000 * 1000;
 /** Larger files are not read at all. */
 const MAX_FILE_BYTES = 40 * 1024 * 1024;
-/** Photos are first tried at this longest side, then at full size. */
+/** Photos are first tried at this longest side, then as large as the reader takes (MAX_PIXELS). */
 const FIRST_TRY_SIDE = 1600;
 
 const ready = init();

@@ -84,7 +84,7 @@ export function createReader({ url, onState = () => {} }) {
   return {
     get state() { return state; },
     start,
-    /** A chosen photo (File or Blob): tried at a reading size, then whole. */
+    /** A chosen photo (File or Blob): tried at a reading size, then as large as the reader takes. */
     readFile: (blob) => call({ kind: 'file', blob }),
     /** The video's current frame, at most `maxSide` px long; `no_frame` when there is none yet. */
     async readFrame(video, maxSide = FRAME_SIDE) {
