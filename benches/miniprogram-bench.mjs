@@ -13,7 +13,7 @@
 // package's own cost, and as a baseline to compare changes against.
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
-import { buildPackage, makeIssuer } from '../tests/miniprogram/util.mjs';
+import { buildPackage, configFor, makeIssuer, useConfig } from '../tests/miniprogram/util.mjs';
 
 const require = createRequire(import.meta.url);
 const RUNS = Math.max(5, Number(process.argv[2]) || 25);
@@ -43,7 +43,6 @@ function forgetPackage() {
 // this process skip part of the compilation a phone's cold start pays).
 let firstLoad;
 {
-  const { readFileSync } = await import('node:fs');
   const t0 = performance.now();
   const cw = await require(`${PACKAGE}/lib/core.js`).core();
   firstLoad = performance.now() - t0;
@@ -81,12 +80,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 // The checkpoint, its package config made for this issuer: the scanner's
 // answer (the shim's success callback) → the verdict on screen, then Next.
-require(`${PACKAGE}/core/config.js`);
-require.cache[require.resolve(`${PACKAGE}/core/config.js`)].exports = {
-  rootPublicKey: issuer.rootHex,
-  trustListBase64: readFileSync(issuer.trustListPath).toString('base64'),
-  refreshUrl: null,
-};
+useConfig(configFor(issuer));
 const scanToVerdict = [];
 {
   const { wx } = env;

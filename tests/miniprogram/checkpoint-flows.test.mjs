@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
 import { duration } from '../../www/shared/languages.js';
 import { messagePattern, verifierText as t } from '../web/text.mjs';
-import { ROOT, buildPackage, makeIssuer } from './util.mjs';
+import { ROOT, buildPackage, configFor, makeIssuer, useConfig } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 let issuer;
@@ -22,7 +22,6 @@ let waitFor;
 let own;
 let config;
 let lists;
-const CONFIG = require.resolve('../../miniprogram/core/config.js');
 const RECORD = 'cw.log.r.';
 const LIST_KEY = 'cw.checkpoint.trustList';
 const SETTINGS_KEY = 'cw.checkpoint.settings';
@@ -68,13 +67,8 @@ before(async () => {
   ({ simulate, env } = pageEnv.setUp());
   ({ renderPage, waitFor } = pageEnv);
   own = require('../../miniprogram/lib/messages.js').checkpointTranslator;
-  require(CONFIG);
-  config = {
-    rootPublicKey: issuer.rootHex,
-    trustListBase64: readFileSync(issuer.trustListPath).toString('base64'),
-    refreshUrl: null,
-  };
-  require.cache[CONFIG].exports = config;
+  config = configFor(issuer);
+  useConfig(config);
 });
 
 after(() => issuer && issuer.cleanup());
@@ -88,7 +82,7 @@ beforeEach(() => {
   env.app.language = 'en';
   Object.assign(env.files, { picks: [], shares: [], shareAnswers: [], removed: [], broken: false });
   env.files.written.clear();
-  require.cache[CONFIG].exports = config;
+  useConfig(config);
 });
 
 const records = () =>
@@ -431,7 +425,7 @@ test('a damaged kept list, or one of another root, gives way to the package\'s l
 test('a package list of another root: a list of the package\'s root scanned is taken, and only the trust problem goes from the notice', async () => {
   const other = makeIssuer();
   try {
-    require.cache[CONFIG].exports = { ...config, rootPublicKey: other.rootHex };
+    useConfig({ ...config, rootPublicKey: other.rootHex });
     env.storage.items.set(SETTINGS_KEY, 'damaged');
     const comp = await opened();
     const settingsWords = own('en')('settingsReset', { why: comp.data.notice.match(/\(([^)]*)\)/)[1] });
@@ -450,13 +444,13 @@ test('a package list of another root: a list of the package\'s root scanned is t
 test('a newer package list replaces a kept older one; a list too large for one storage key is used for the session and said', async () => {
   // The package now carries #2: the kept #1 copy is not needed.
   env.storage.items.set(LIST_KEY, readFileSync(issuer.trustListPath).toString('base64'));
-  require.cache[CONFIG].exports = { ...config, trustListBase64: readFileSync(lists.after).toString('base64') };
+  useConfig({ ...config, trustListBase64: readFileSync(lists.after).toString('base64') });
   let comp = await opened();
   assert.equal(comp.data.trust.sequence, 2);
   assert.equal(env.storage.items.has(LIST_KEY), false);
   comp.detach();
 
-  require.cache[CONFIG].exports = config;
+  useConfig(config);
   comp = await opened();
   const set = env.wx.setStorageSync;
   env.wx.setStorageSync = (key, value) => {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
 import { dateTime } from '../../www/shared/languages.js';
 import { messagePattern, verifierText as t } from '../web/text.mjs';
-import { buildPackage, makeIssuer } from './util.mjs';
+import { buildPackage, configFor, makeIssuer, useConfig } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 let issuer;
@@ -19,7 +19,6 @@ let renderPage;
 let waitFor;
 let own;
 let config;
-const CONFIG = require.resolve('../../miniprogram/core/config.js');
 const RECORD = 'cw.log.r.';
 
 before(async () => {
@@ -32,14 +31,8 @@ before(async () => {
   ({ simulate, env } = pageEnv.setUp());
   ({ renderPage, waitFor } = pageEnv);
   own = require('../../miniprogram/lib/messages.js').checkpointTranslator;
-  // The package's config as scripts/miniprogram writes it, for this test's issuer.
-  require(CONFIG);
-  config = {
-    rootPublicKey: issuer.rootHex,
-    trustListBase64: readFileSync(issuer.trustListPath).toString('base64'),
-    refreshUrl: null,
-  };
-  require.cache[CONFIG].exports = config;
+  config = configFor(issuer);
+  useConfig(config);
 });
 
 after(() => issuer && issuer.cleanup());
@@ -51,7 +44,7 @@ beforeEach(() => {
   env.scans.calls.length = 0;
   env.screen.buzzes.length = 0;
   env.app.language = 'en';
-  require.cache[CONFIG].exports = config;
+  useConfig(config);
 });
 
 const records = () => [...env.storage.items.keys()].filter((k) => k.startsWith(RECORD)).map((k) => JSON.parse(env.storage.items.get(k)));
@@ -227,7 +220,7 @@ test('a package without a trust list, or with one from another root, refuses eve
       [{ ...config, rootPublicKey: other.rootHex }, 'tlWrongRoot'],
     ];
     for (const [given, key] of cases) {
-      require.cache[CONFIG].exports = given;
+      useConfig(given);
       const comp = await opened();
       assert.equal(comp.data.notice, t('en', key));
       await scanned(comp, { result: issuer.credentials.valid });

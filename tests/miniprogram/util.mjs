@@ -1,7 +1,8 @@
 // Shared by the mini-program tests: the package built, and credentials made
 // with the real CLI.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -38,6 +39,22 @@ export function issue(issuer, { name, idNumber, status = 'green', now = issuer.n
 // `count` green credentials of different people.
 export function issueGreen(issuer, count) {
   return Array.from({ length: count }, (_, i) => issue(issuer, { name: `Person ${i}`, idNumber: `ID${1000 + i}` }));
+}
+
+const require = createRequire(import.meta.url);
+const CONFIG = require.resolve('../../miniprogram/core/config.js');
+
+// The package's config as scripts/miniprogram writes it, for `issuer`: its
+// root key and trust list, no refresh address.
+export function configFor(issuer) {
+  return { rootPublicKey: issuer.rootHex, trustListBase64: readFileSync(issuer.trustListPath).toString('base64'), refreshUrl: null };
+}
+
+// Makes `config` what the package reads as core/config.js from now on (its
+// modules require that file each time they need it).
+export function useConfig(config) {
+  require(CONFIG);
+  require.cache[CONFIG].exports = config;
 }
 
 export { ROOT };

@@ -12,7 +12,7 @@ import * as reader from '../../www/pkg/reader/codewallet.js';
 import { translator as walletTranslator } from '../../www/wallet/i18n.js';
 import { dateTime } from '../../www/shared/languages.js';
 import { messagePattern } from '../web/text.mjs';
-import { ROOT, buildPackage, issue, issueGreen, makeIssuer } from './util.mjs';
+import { ROOT, buildPackage, configFor, issue, issueGreen, makeIssuer, useConfig } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 const DAY = 86400;
@@ -29,7 +29,6 @@ let trust;
 const tr = (language) => walletTranslator(language);
 let own;
 let config;
-const CONFIG = require.resolve('../../miniprogram/core/config.js');
 
 before(async () => {
   buildPackage();
@@ -42,10 +41,8 @@ before(async () => {
   cw = await require('../../miniprogram/lib/core.js').core();
   own = require('../../miniprogram/lib/messages.js').translator;
   trust = new cw.TrustList(readFileSync(issuer.trustListPath), issuer.rootHex);
-  // The package's config as scripts/miniprogram writes it, for this test's issuer.
-  require(CONFIG);
-  config = { rootPublicKey: issuer.rootHex, trustListBase64: readFileSync(issuer.trustListPath).toString('base64'), refreshUrl: null };
-  require.cache[CONFIG].exports = config;
+  config = configFor(issuer);
+  useConfig(config);
 });
 
 after(() => issuer && issuer.cleanup());
@@ -57,7 +54,7 @@ beforeEach(() => {
   env.canvases.made.length = 0;
   env.scans.queue.length = 0;
   env.app.language = 'en';
-  require.cache[CONFIG].exports = config;
+  useConfig(config);
 });
 
 // Stores `texts` as the wallet does, each imported at a time it was valid.
@@ -356,7 +353,7 @@ test('a full wallet says so; a link with no code says so; a package without a tr
 
   // No trust list in the package: nothing can be checked, so nothing is added.
   env.storage.items.clear();
-  require.cache[CONFIG].exports = { rootPublicKey: null, trustListBase64: null, refreshUrl: null };
+  useConfig({ rootPublicKey: null, trustListBase64: null, refreshUrl: null });
   comp = await shown({ code: encodeURIComponent(people[0]) });
   assert.deepEqual(comp.data.message, { text: tr('en')('err_trust'), kind: 'error' });
   assert.equal(comp.data.state, 'empty');
@@ -404,7 +401,7 @@ test('once the code is drawn, a newer code is fetched in the background by the b
   const first = issuer.credentials.valid;
   const newer = issue(issuer, { name: '张三丰', idNumber: '11010519491231002X', now: issuer.now + 60 });
   const someoneElse = issuer.credentials.yellow;
-  require.cache[CONFIG].exports = { ...config, refreshUrl: 'https://refresh.example/codes/{id}.txt' };
+  useConfig({ ...config, refreshUrl: 'https://refresh.example/codes/{id}.txt' });
   store(['me', first]);
   const { id } = cw.decodeCredential(first);
   const offered = new Map([[id, newer]]);
@@ -462,7 +459,7 @@ test('once the code is drawn, a newer code is fetched in the background by the b
 });
 
 test('a refresh address that is not https is never requested', async () => {
-  require.cache[CONFIG].exports = { ...config, refreshUrl: 'http://refresh.example/{id}' };
+  useConfig({ ...config, refreshUrl: 'http://refresh.example/{id}' });
   store(['me', issuer.credentials.valid]);
   env.network.respond = () => ({ statusCode: 200, data: '', header: {} });
   const comp = await shown();
@@ -472,7 +469,7 @@ test('a refresh address that is not https is never requested', async () => {
 });
 
 test('a page left while it loads draws nothing, raises nothing, counts nothing and fetches nothing', async (t) => {
-  require.cache[CONFIG].exports = { ...config, refreshUrl: 'https://refresh.example/{id}' };
+  useConfig({ ...config, refreshUrl: 'https://refresh.example/{id}' });
   store(['me', issuer.credentials.valid]);
   env.network.respond = () => ({ statusCode: 404, data: '', header: {} });
   env.canvases.hold = true;
