@@ -489,3 +489,20 @@ test('a page left while it loads draws nothing, raises nothing, counts nothing a
   assert.equal(env.screen.keepScreenOn, false);
   assert.equal(env.network.calls.length, 0);
 });
+
+test('a refresh that finds the store changed by another writer shows the store as it is now', async () => {
+  const first = issuer.credentials.valid;
+  const newer = issue(issuer, { name: '张三丰', idNumber: '11010519491231002X', now: issuer.now + 60 });
+  useConfig({ ...config, refreshUrl: 'https://refresh.example/{id}' });
+  store(['me', first]);
+  env.network.respond = () => {
+    // While the request is out, someone else adds a person.
+    store(['kid', issuer.credentials.yellow]);
+    return { statusCode: 200, data: newer, header: {} };
+  };
+  const comp = await shown();
+  await waitFor(() => comp.data.people.length === 2, 'the other writer\'s person shown');
+  assert.deepEqual(comp.data.people.map((p) => p.label), ['me', 'kid']);
+  assert.deepEqual(stored().map((e) => e.text), [first, issuer.credentials.yellow], 'nothing overwritten');
+  comp.detach();
+});

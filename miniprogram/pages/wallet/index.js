@@ -103,6 +103,7 @@ Component({
       const people = entries.map((e, i) => ({ label: e.label, selected: i === this.selected }));
       const entry = entries[this.selected];
       if (!entry) {
+        this.shownEntry = null;
         this.stopTicking();
         platform.restoreScreen();
         this.setData({ state: 'empty', people, drawn: false });
@@ -125,6 +126,8 @@ Component({
         if (this.gone) return; // left while the canvas was fetched
         const { ctx, width, height } = this.canvas;
         drawQr(ctx, matrix, width, height);
+        // What the clock re-judges each second, without reading the store again.
+        this.shownEntry = entry;
         this.shownKind = judged.kind;
         this.setData({ drawn: true });
         if (!this.hidden) platform.raiseScreen();
@@ -148,7 +151,12 @@ Component({
           this.say('refreshed', { label });
           this.show();
         },
-        onChangedElsewhere: () => this.show(),
+        // Another writer changed the store first: read it again, as it is now.
+        onChangedElsewhere: () => {
+          if (this.gone) return;
+          this.wallet = new this.cw.Wallet(platform.storage);
+          this.show();
+        },
       });
     },
 
@@ -186,7 +194,7 @@ Component({
     // Each second: the countdown, and the whole code once its look changes.
     tick() {
       this.timer = null;
-      const entry = this.wallet.entries()[this.selected];
+      const entry = this.shownEntry;
       if (!entry || this.gone) return;
       try {
         const judged = this.judge(entry);
