@@ -5,13 +5,9 @@
 // never retries at once. The page starts it only after the code is drawn.
 const platform = require('./platform.js');
 const { refreshEntries } = require('../web/wallet/refresh-rules.js');
+const { loadConfig } = require('./trust.js');
 
 const TIMING_KEY = 'codewallet.refresh';
-
-function loadConfig() {
-  // eslint-disable-next-line global-require
-  return require('../core/config.js');
-}
 
 // The timing book over platform storage; unreadable timing counts as none.
 const book = {
