@@ -88,9 +88,10 @@ export const gated = (app, name, attempt) => backoff.gated(timingBook(app), name
 /** The trust list now, fetched whatever the backoff says (an import needs it); counts as a success. */
 export async function fetchTrustNow(app) {
   const list = await fetchTrust(app);
-  const all = app.storage.readJson(KEY.refresh) || {};
+  const book = timingBook(app);
+  const all = book.read();
   all.trust = backoff.afterAttempt(backoff.parseState(all.trust), { ok: true }, Date.now(), Math.random);
-  app.storage.writeJson(KEY.refresh, all);
+  book.write(all);
   return list;
 }
 
