@@ -1,6 +1,7 @@
 //! Reads a directory of frames written by `camera_frames` or `frames` with
 //! the native reader and counts what it read, per condition label:
-//! `cargo run --release --example scan_frames -- DIR [--list]`.
+//! `cargo run --release --example scan_frames -- DIR [--list] [--slowest N]`
+//! (`--list`: the frames not read; `--slowest`: the N slowest frames).
 // Native only: on wasm32 this target compiles to nothing.
 #![cfg_attr(target_arch = "wasm32", no_main)]
 #![cfg(not(target_arch = "wasm32"))]
@@ -44,6 +45,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = std::path::PathBuf::from(args.first().ok_or("usage: scan_frames DIR [--list]")?);
     let list = args.iter().any(|a| a == "--list");
+    let slowest: usize = match args.iter().position(|a| a == "--slowest") {
+        Some(i) => args.get(i + 1).ok_or("--slowest N")?.parse()?,
+        None => 0,
+    };
     let index: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("index.json"))?)?;
     let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
@@ -62,8 +67,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let result = decode_luma(w, h, &luma);
         let err = result.as_ref().err().map_or("", |e| e.code());
         let out = result.unwrap_or_default();
-        times.push(t0.elapsed().as_secs_f64() * 1e3);
         let ok = !text.is_empty() && out.iter().any(|t| t == text);
+        times.push((t0.elapsed().as_secs_f64() * 1e3, i, ok));
         if out.iter().any(|t| t != text) {
             if text.is_empty() {
                 empty_reads += 1;
@@ -95,14 +100,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    times.sort_by(f64::total_cmp);
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (ms, i, ok) in times.iter().rev().take(slowest) {
+        let read = if *ok { "read" } else { "not read" };
+        println!("slow {i}: {ms:.2} ms, {read}");
+    }
     for (l, (r, n)) in &counts {
         println!("{l:28} {r:4}/{n}");
     }
     println!(
         "wrong {wrong}, empty reads {empty_reads}, median {:.2} ms, p95 {:.2} ms",
-        times[times.len() / 2],
-        times[times.len() * 95 / 100]
+        times[times.len() / 2].0,
+        times[times.len() * 95 / 100].0
     );
     Ok(())
 }

@@ -16,9 +16,12 @@
 //! copy of the frame, and the negative image (for light-on-dark codes) costs
 //! only a second set of thresholds from the same block statistics.
 
-/// Block side in pixels, as a shift: 8.
-const SHIFT: usize = 3;
-const BLOCK: usize = 1 << SHIFT;
+/// Block side in pixels, as a shift: 8 (4 for a view at twice the scale,
+/// so that its blocks are 8 of its own pixels too).
+pub const SHIFT: usize = 3;
+
+/// Pixels compared at once in the row scan: the bytes of one integer.
+const GROUP: usize = 8;
 
 /// Below this spread between a block's darkest and lightest pixel the block
 /// is taken as flat.
@@ -34,6 +37,43 @@ const MIN_CONTRAST: u32 = 24;
 const MIN_RANGE: u32 = 24;
 const MAX_RANGE: u32 = 120;
 
+/// The image pixel whose weight is a quarter for view pixel `v` (at twice
+/// the scale): the one before for an even `v`, after for an odd one, the
+/// edge pixel itself at the borders.
+fn neighbour(v: usize, size: usize) -> usize {
+    if v & 1 == 0 {
+        (v >> 1).saturating_sub(1)
+    } else {
+        ((v >> 1) + 1).min(size - 1)
+    }
+}
+
+/// One bit a pixel of `block` (up to eight), the first pixel lowest: set
+/// where `pixel ^ flip` is at or below `t`. Eight pixels are compared at
+/// once as the bytes of one integer, with no branch and no SIMD: the
+/// reader runs as WebAssembly on phones that may lack SIMD.
+fn dark_bits(block: &[u8], t: u8, flip: u8) -> u8 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let Ok(eight) = <[u8; 8]>::try_from(block) else {
+        return block
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (i, &p)| bits | (u8::from(p ^ flip <= t) << i));
+    };
+    let a = u64::from_le_bytes(eight) ^ (u64::from(flip) * ONES);
+    let b = u64::from(t) * ONES;
+    // Per byte, with the top bits set aside: the top bit of
+    // (b | 0x80) - (a & 0x7f) is set where a's low seven bits are at most
+    // b's (no lane borrows from the next). Where the top bits differ, b's
+    // top bit alone decides.
+    let low = (b | HIGH) - (a & !HIGH);
+    let differ = a ^ b;
+    let at_most = ((differ & b) | (!differ & low)) & HIGH;
+    // Each byte's top bit gathered into one byte, byte i to bit i.
+    ((at_most >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
 /// Sum, minimum and maximum of each block of an image, row by row.
 pub struct BlockStats {
     width: usize,
@@ -41,24 +81,22 @@ pub struct BlockStats {
     blocks_wide: usize,
     blocks_high: usize,
     sum_min_max: Vec<(u32, u8, u8)>,
+    /// Block side as a shift.
+    shift: usize,
 }
 
 impl BlockStats {
-    /// The statistics of `luma` (`width × height`, already checked).
-    pub fn new(width: usize, height: usize, luma: &[u8]) -> BlockStats {
-        let (bw, bh) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
+    /// The statistics of `luma` (`width × height`, already checked) in
+    /// blocks of `1 << shift` pixels a side (2 or 3).
+    pub fn new(width: usize, height: usize, luma: &[u8], shift: usize) -> BlockStats {
+        let block = 1 << shift;
+        let (bw, bh) = (width.div_ceil(block), height.div_ceil(block));
         let mut sum_min_max = vec![(0u32, 255u8, 0u8); bw * bh];
-        for (y, row) in luma.chunks_exact(width).enumerate() {
-            let stats = &mut sum_min_max[(y >> SHIFT) * bw..][..bw];
-            for (chunk, s) in row.chunks(BLOCK).zip(stats.iter_mut()) {
-                let (mut sum, mut min, mut max) = (0u32, s.1, s.2);
-                for &p in chunk {
-                    sum += u32::from(p);
-                    min = min.min(p);
-                    max = max.max(p);
-                }
-                *s = (s.0 + sum, min, max);
-            }
+        // The block width as a constant, so the compiler unrolls the
+        // innermost loop.
+        match shift {
+            2 => accumulate::<4>(width, luma, shift, bw, &mut sum_min_max),
+            _ => accumulate::<8>(width, luma, shift, bw, &mut sum_min_max),
         }
         BlockStats {
             width,
@@ -66,27 +104,93 @@ impl BlockStats {
             blocks_wide: bw,
             blocks_high: bh,
             sum_min_max,
+            shift,
+        }
+    }
+
+    /// The statistics of blocks twice as large, from these: each of their
+    /// blocks is two by two of these (no pixel read again).
+    pub fn coarser(&self) -> BlockStats {
+        let (bw, bh) = (self.blocks_wide.div_ceil(2), self.blocks_high.div_ceil(2));
+        let mut sum_min_max = vec![(0u32, 255u8, 0u8); bw * bh];
+        for by in 0..self.blocks_high {
+            for bx in 0..self.blocks_wide {
+                let (sum, min, max) = self.sum_min_max[by * self.blocks_wide + bx];
+                let s = &mut sum_min_max[(by / 2) * bw + bx / 2];
+                *s = (s.0 + sum, s.1.min(min), s.2.max(max));
+            }
+        }
+        BlockStats {
+            width: self.width,
+            height: self.height,
+            blocks_wide: bw,
+            blocks_high: bh,
+            sum_min_max,
+            shift: self.shift + 1,
         }
     }
 
     /// Pixels in block (bx, by): fewer at the right and bottom edges.
     fn count(&self, bx: usize, by: usize) -> u32 {
-        let w = BLOCK.min(self.width - bx * BLOCK);
-        let h = BLOCK.min(self.height - by * BLOCK);
+        let block = 1 << self.shift;
+        let w = block.min(self.width - bx * block);
+        let h = block.min(self.height - by * block);
         (w * h) as u32
+    }
+}
+
+/// Adds each row of `luma` to the sum, minimum and maximum of its blocks
+/// of `B` (= `1 << shift`) pixels a side.
+fn accumulate<const B: usize>(
+    width: usize,
+    luma: &[u8],
+    shift: usize,
+    bw: usize,
+    sum_min_max: &mut [(u32, u8, u8)],
+) {
+    for (y, row) in luma.chunks_exact(width).enumerate() {
+        let stats = &mut sum_min_max[(y >> shift) * bw..][..bw];
+        let whole = row.chunks_exact(B);
+        let rest = whole.remainder();
+        for (chunk, s) in whole.zip(stats.iter_mut()) {
+            let (mut sum, mut min, mut max) = (0u32, s.1, s.2);
+            for &p in chunk {
+                sum += u32::from(p);
+                min = min.min(p);
+                max = max.max(p);
+            }
+            *s = (s.0 + sum, min, max);
+        }
+        if let Some(s) = stats.last_mut().filter(|_| !rest.is_empty()) {
+            for &p in rest {
+                *s = (s.0 + u32::from(p), s.1.min(p), s.2.max(p));
+            }
+        }
     }
 }
 
 /// A two-level view of an image: [`BitImage::get`] says whether a pixel is dark.
 pub struct BitImage<'a> {
+    /// Size in this view's pixels: twice the image's when doubled.
     pub width: usize,
     pub height: usize,
+    /// The rows and columns the finder search covers, in this view's
+    /// pixels: x0, y0, x1, y1.
+    pub search: [usize; 4],
     luma: &'a [u8],
+    /// The image's own width and height.
+    image_width: usize,
+    image_height: usize,
+    /// 1 where each image pixel is seen as 2 × 2 pixels, else 0.
+    scale: usize,
+    /// The threshold blocks' side in image pixels, as a shift.
+    shift: usize,
     /// 255 to read the negative image, else 0.
     flip: u8,
     blocks_wide: usize,
-    /// A pixel is dark when `pixel ^ flip` is at or below its block's value.
-    threshold: Vec<u8>,
+    /// A pixel is dark when `pixel ^ flip` is at or below its block's value
+    /// (blocks of the image's own pixels).
+    threshold: std::rc::Rc<[u8]>,
 }
 
 impl<'a> BitImage<'a> {
@@ -94,6 +198,7 @@ impl<'a> BitImage<'a> {
     /// the image as its negative (for light-on-dark codes).
     pub fn new(luma: &'a [u8], stats: &BlockStats, invert: bool) -> BitImage<'a> {
         let (bw, bh) = (stats.blocks_wide, stats.blocks_high);
+        let full = 1u32 << (2 * stats.shift);
         let mut black = vec![0u32; bw * bh];
         for by in 0..bh {
             for bx in 0..bw {
@@ -105,7 +210,13 @@ impl<'a> BitImage<'a> {
                     (sum, min, max)
                 };
                 let (min, max) = (u32::from(min), u32::from(max));
-                let mut level = sum / count;
+                // Whole blocks (all but the last row and column) divide by
+                // a power of two.
+                let mut level = if count == full {
+                    sum >> (2 * stats.shift)
+                } else {
+                    sum / count
+                };
                 if max - min <= MIN_CONTRAST {
                     // Flat: assume light paper unless the neighbours say the
                     // flat area is darker than they are.
@@ -166,8 +277,11 @@ impl<'a> BitImage<'a> {
             for bx in 0..bw {
                 let (x0, x1) = window(bx, bw);
                 let sum: u32 = (y0..y1).map(|yy| across[yy * bw + bx]).sum();
-                // An average of levels of at most 255.
-                let mean = sum / ((y1 - y0) * (x1 - x0)) as u32;
+                // An average of levels of at most 255; the window is 5 × 5
+                // blocks unless the image is narrower (a constant divisor
+                // is a multiplication).
+                let blocks = ((y1 - y0) * (x1 - x0)) as u32;
+                let mean = if blocks == 25 { sum / 25 } else { sum / blocks };
                 let lo = (y0..y1)
                     .map(|yy| lo_across[yy * bw + bx])
                     .min()
@@ -192,11 +306,95 @@ impl<'a> BitImage<'a> {
         BitImage {
             width: stats.width,
             height: stats.height,
+            search: [0, 0, stats.width, stats.height],
             luma,
+            image_width: stats.width,
+            image_height: stats.height,
+            scale: 0,
+            shift: stats.shift,
             flip: if invert { 255 } else { 0 },
             blocks_wide: bw,
-            threshold,
+            threshold: threshold.into(),
         }
+    }
+
+    /// The same image at twice its width and height, each new pixel mixed
+    /// from its four nearest (bilinear, the edge pixel repeated at the
+    /// borders) and held against its image pixel's threshold: runs of one
+    /// to three pixels become measurable. Pixels are mixed when looked at,
+    /// never stored. Made from thresholds of blocks of four image pixels
+    /// (eight of the view's), like a pass over the enlarged image.
+    /// `search` limits the finder search to a box of the image's own
+    /// pixels (x0, y0, x1, y1).
+    pub fn doubled(&self, search: Option<[usize; 4]>) -> BitImage<'a> {
+        let [x0, y0, x1, y1] = search.unwrap_or([0, 0, self.image_width, self.image_height]);
+        BitImage {
+            width: 2 * self.image_width,
+            height: 2 * self.image_height,
+            // Columns from a block's start, so the row scan's groups of
+            // eight pixels never straddle two thresholds.
+            search: [2 * (x0 >> self.shift << self.shift), 2 * y0, 2 * x1, 2 * y1],
+            luma: self.luma,
+            image_width: self.image_width,
+            image_height: self.image_height,
+            scale: 1,
+            shift: self.shift,
+            flip: self.flip,
+            blocks_wide: self.blocks_wide,
+            threshold: self.threshold.clone(),
+        }
+    }
+
+    /// The value of the pixel at (x, y), inside the view.
+    #[inline(always)]
+    fn pixel(&self, x: usize, y: usize) -> u8 {
+        if self.scale == 0 {
+            return self.luma[y * self.image_width + x];
+        }
+        // Pixel 2i's centre lies a quarter of an image pixel before the
+        // centre of image pixel i, pixel 2i + 1's a quarter after: weights
+        // 3/4 and 1/4 along each axis.
+        let (i, near_i) = (y >> 1, neighbour(y, self.image_height));
+        let (j, near_j) = (x >> 1, neighbour(x, self.image_width));
+        let at = |r: usize, c: usize| u16::from(self.luma[r * self.image_width + c]);
+        let row = |r: usize| 3 * at(r, j) + at(r, near_j);
+        ((3 * row(i) + row(near_i) + 8) / 16) as u8
+    }
+
+    /// Pixels `x0..x1` of row `y` of a doubled view, into `row`: what
+    /// [`BitImage::pixel`] gives, a row at a time. The two image rows are
+    /// mixed first, then neighbouring columns.
+    fn doubled_row(&self, y: usize, x0: usize, x1: usize, row: &mut Vec<u8>) {
+        let w = self.image_width;
+        let here = &self.luma[(y >> 1) * w..][..w];
+        let near = &self.luma[neighbour(y, self.image_height) * w..][..w];
+        // Image columns j0..j1 cover the view's x0..x1, with one more on
+        // each side where there is one.
+        let (j0, j1) = ((x0 >> 1).saturating_sub(1), (((x1 + 1) >> 1) + 1).min(w));
+        let mixed: Vec<u16> = here[j0..j1]
+            .iter()
+            .zip(&near[j0..j1])
+            .map(|(&a, &b)| 3 * u16::from(a) + u16::from(b))
+            .collect();
+        let at = |j: usize| mixed[j - j0];
+        row.clear();
+        row.extend((x0..x1).map(|x| {
+            let j = x >> 1;
+            let n = neighbour(x, w);
+            ((3 * at(j) + at(n) + 8) / 16) as u8
+        }));
+    }
+
+    /// The threshold of the pixel at (x, y), inside the view.
+    #[inline]
+    fn threshold_at(&self, x: usize, y: usize) -> u8 {
+        self.threshold[((y >> self.scale) >> self.shift) * self.blocks_wide
+            + ((x >> self.scale) >> self.shift)]
+    }
+
+    /// Whether this is the negative image (light-on-dark codes).
+    pub fn inverted(&self) -> bool {
+        self.flip != 0
     }
 
     /// How far the pixel at (x, y) is below its threshold (positive: dark);
@@ -206,8 +404,7 @@ impl<'a> BitImage<'a> {
             return -64;
         }
         let (x, y) = (x as usize, y as usize);
-        i32::from(self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)])
-            - i32::from(self.luma[y * self.width + x] ^ self.flip)
+        i32::from(self.threshold_at(x, y)) - i32::from(self.pixel(x, y) ^ self.flip)
     }
 
     /// Whether the pixel at (x, y) is dark; outside the image is light.
@@ -217,34 +414,147 @@ impl<'a> BitImage<'a> {
             return false;
         }
         let (x, y) = (x as usize, y as usize);
-        self.luma[y * self.width + x] ^ self.flip
-            <= self.threshold[(y >> SHIFT) * self.blocks_wide + (x >> SHIFT)]
+        self.pixel(x, y) ^ self.flip <= self.threshold_at(x, y)
     }
 
-    /// Where the colour changes along row `y`, into `edges`: 0, each x whose
-    /// pixel differs from the one before, then the width. Returns whether the
-    /// row starts dark.
-    pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>) -> bool {
-        let luma = &self.luma[y * self.width..][..self.width];
-        let thresholds = &self.threshold[(y >> SHIFT) * self.blocks_wide..][..self.blocks_wide];
-        let first = luma[0] ^ self.flip <= thresholds[0];
+    /// Where the colour changes along row `y` within the search box's
+    /// columns, into `edges`: the box's first x, each x whose pixel differs
+    /// from the one before, then the box's end. Returns whether the row
+    /// starts dark there. `row` is room for the row's pixels when doubled.
+    pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>, row: &mut Vec<u8>) -> bool {
+        let [x0, _, x1, _] = self.search;
+        let luma = if self.scale == 0 {
+            &self.luma[y * self.image_width..][x0..x1]
+        } else {
+            self.doubled_row(y, x0, x1, row);
+            &row[..]
+        };
+        // Each group of eight pixels lies within one threshold block: x0
+        // is a block's start.
+        let t_row = &self.threshold[((y >> self.scale) >> self.shift) * self.blocks_wide..]
+            [..self.blocks_wide];
+        let threshold = |x: usize| t_row[(x >> self.scale) >> self.shift];
+        let first = luma[0] ^ self.flip <= threshold(x0);
         edges.clear();
-        edges.resize(self.width + 2, 0);
-        // Without a branch per pixel: every x is written, and the count
-        // moves past it only where the colour changed (noise changes it
-        // at random, which branch prediction cannot follow).
-        let (mut n, mut x, mut prev) = (1, 0u32, first);
-        for (chunk, &t) in luma.chunks(BLOCK).zip(thresholds) {
-            for &p in chunk {
-                let dark = p ^ self.flip <= t;
-                edges[n] = x;
-                n += usize::from(dark != prev);
-                prev = dark;
-                x += 1;
+        edges.push(x0 as u32);
+        // 64 pixels at a time: a bit a pixel, set where dark; a change of
+        // colour is a bit that differs from the one before it. Rows are
+        // mostly long runs, so this visits changes, not pixels.
+        let mut prev = u64::from(first);
+        for (w, word) in luma.chunks(64).enumerate() {
+            let mut dark = 0u64;
+            for (b, group) in word.chunks(GROUP).enumerate() {
+                let t = threshold(x0 + w * 64 + b * GROUP);
+                dark |= u64::from(dark_bits(group, t, self.flip)) << (b * GROUP);
+            }
+            let len = word.len();
+            let mut changes = dark ^ ((dark << 1) | prev);
+            if len < 64 {
+                changes &= (1u64 << len) - 1;
+            }
+            while changes != 0 {
+                edges.push((x0 + w * 64) as u32 + changes.trailing_zeros());
+                changes &= changes - 1;
+            }
+            prev = (dark >> (len - 1)) & 1;
+        }
+        edges.push(x1 as u32);
+        first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BitImage, BlockStats, dark_bits};
+
+    #[test]
+    fn coarser_statistics_are_those_of_the_larger_blocks() {
+        for (width, height) in [(16, 16), (21, 13), (3, 5)] {
+            let luma: Vec<u8> = (0..width * height).map(|i| (i * 59 % 251) as u8).collect();
+            let fine = BlockStats::new(width, height, &luma, 2).coarser();
+            let coarse = BlockStats::new(width, height, &luma, 3);
+            assert_eq!(fine.sum_min_max, coarse.sum_min_max, "{width} × {height}");
+            assert_eq!(
+                (fine.blocks_wide, fine.blocks_high),
+                (coarse.blocks_wide, coarse.blocks_high)
+            );
+        }
+    }
+
+    #[test]
+    fn doubling_is_bilinear_at_twice_the_size() {
+        let (width, height) = (7, 5);
+        let luma: Vec<u8> = (0..width * height).map(|i| (i * 97 % 256) as u8).collect();
+        let stats = BlockStats::new(width, height, &luma, 2);
+        let big = BitImage::new(&luma, &stats, false).doubled(None);
+        assert_eq!((big.width, big.height), (2 * width, 2 * height));
+        // Each new pixel's centre mapped back into the image, the edge
+        // pixels repeated outside it.
+        let at = |x: f64, y: f64| {
+            let x = x.clamp(0.0, (width - 1) as f64) as usize;
+            let y = y.clamp(0.0, (height - 1) as f64) as usize;
+            f64::from(luma[y * width + x])
+        };
+        for y in 0..2 * height {
+            for x in 0..2 * width {
+                let (sx, sy) = ((x as f64 + 0.5) / 2.0 - 0.5, (y as f64 + 0.5) / 2.0 - 0.5);
+                let (fx, fy) = (sx - sx.floor(), sy - sy.floor());
+                let (ax, ay) = (sx.floor(), sy.floor());
+                let want = at(ax, ay) * (1.0 - fx) * (1.0 - fy)
+                    + at(ax + 1.0, ay) * fx * (1.0 - fy)
+                    + at(ax, ay + 1.0) * (1.0 - fx) * fy
+                    + at(ax + 1.0, ay + 1.0) * fx * fy;
+                let got = f64::from(big.pixel(x, y));
+                assert!((got - want).abs() <= 0.5, "({x}, {y}): {got} vs {want}");
             }
         }
-        edges[n] = x;
-        edges.truncate(n + 1);
-        first
+    }
+
+    #[test]
+    fn eight_pixels_compared_at_once_agree_with_one_at_a_time() {
+        // Every threshold and flip against pixels that cover every value,
+        // in every position and in short blocks too.
+        for flip in [0u8, 255] {
+            for t in 0..=255u8 {
+                for start in (0..256).step_by(8) {
+                    let block: Vec<u8> = (start..start + 8).map(|v| (v * 37 % 256) as u8).collect();
+                    for len in [8, 5, 1] {
+                        let want = block[..len]
+                            .iter()
+                            .enumerate()
+                            .fold(0u8, |bits, (i, &p)| bits | (u8::from(p ^ flip <= t) << i));
+                        assert_eq!(dark_bits(&block[..len], t, flip), want, "t {t} flip {flip}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn row_edges_list_every_change_of_colour() {
+        // A row wider than one 64-pixel word, with runs of every length
+        // from one pixel, read whole and doubled, in both colours.
+        let width = 150;
+        let row: Vec<u8> = (0..width)
+            .map(|x| if (x * x / 7) % 3 == 0 { 20 } else { 230 })
+            .collect();
+        let luma: Vec<u8> = row.iter().copied().cycle().take(width * 3).collect();
+        for (shift, invert) in [(3, false), (3, true), (2, false), (2, true)] {
+            let stats = BlockStats::new(width, 3, &luma, shift);
+            let bits = BitImage::new(&luma, &stats, invert);
+            for view in [bits.doubled(None), bits] {
+                let (mut edges, mut scratch) = (Vec::new(), Vec::new());
+                let first = view.row_edges(1, &mut edges, &mut scratch);
+                let mut want = vec![0u32];
+                for x in 1..view.width {
+                    if view.get(x as i32, 1) != view.get(x as i32 - 1, 1) {
+                        want.push(x as u32);
+                    }
+                }
+                want.push(view.width as u32);
+                assert_eq!(first, view.get(0, 1));
+                assert_eq!(edges, want, "invert {invert}, width {}", view.width);
+            }
+        }
     }
 }

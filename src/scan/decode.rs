@@ -189,45 +189,63 @@ fn masked(mask: u32, x: usize, y: usize) -> bool {
 
 /// Where a size's data modules are, in placement order: two-column strips
 /// from the right, alternately upwards and downwards, skipping the timing
-/// column and every function pattern. Computed once per size and reused for
-/// every grid sampled at it.
+/// column and every function pattern. Worked out the first time a grid of
+/// this size has a legible format (most grids sampled from clutter do not)
+/// and reused for every grid sampled at it.
 pub struct Layout {
     size: usize,
-    order: Vec<u32>,
+    order: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl Layout {
+    /// Modules a side.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The layout of a code of `size` modules; `None` if no version has it.
     pub fn new(size: usize) -> Option<Layout> {
-        let n = size;
-        let version = version_of(n)?;
-        let qv = Version::Normal(version as i16);
-        let width = n as i16;
-        let mut order = Vec::with_capacity(n * n);
-        let mut right = n - 1;
-        loop {
-            if right == 6 {
-                right = 5;
-            }
-            let upward = (right + 1) & 2 == 0;
-            for vert in 0..n {
-                let y = if upward { n - 1 - vert } else { vert };
-                for j in 0..2 {
-                    let x = right - j;
-                    let version_area = version >= 7
-                        && ((x + 11 >= n && x + 8 < n && y < 6)
-                            || (y + 11 >= n && y + 8 < n && x < 6));
-                    if !version_area && !is_functional(qv, width, x as i16, y as i16) {
-                        order.push((y * n + x) as u32);
-                    }
+        version_of(size)?;
+        Some(Layout {
+            size,
+            order: std::cell::OnceCell::new(),
+        })
+    }
+
+    fn order(&self) -> &[u32] {
+        self.order.get_or_init(|| placement_order(self.size))
+    }
+}
+
+/// The data modules of a code of `n` modules (a valid size), in placement order.
+fn placement_order(n: usize) -> Vec<u32> {
+    let version = version_of(n).unwrap_or(1);
+    let qv = Version::Normal(version as i16);
+    let width = n as i16;
+    let mut order = Vec::with_capacity(n * n);
+    let mut right = n - 1;
+    loop {
+        if right == 6 {
+            right = 5;
+        }
+        let upward = (right + 1) & 2 == 0;
+        for vert in 0..n {
+            let y = if upward { n - 1 - vert } else { vert };
+            for j in 0..2 {
+                let x = right - j;
+                let version_area = version >= 7
+                    && ((x + 11 >= n && x + 8 < n && y < 6) || (y + 11 >= n && y + 8 < n && x < 6));
+                if !version_area && !is_functional(qv, width, x as i16, y as i16) {
+                    order.push((y * n + x) as u32);
                 }
             }
-            if right < 2 {
-                break;
-            }
-            right -= 2;
         }
-        Some(Layout { size, order })
+        if right < 2 {
+            break;
+        }
+        right -= 2;
     }
+    order
 }
 
 /// Decodes a grid (of `layout`'s size) to its text.
@@ -247,8 +265,9 @@ pub fn decode_grid(g: &Grid, layout: &Layout) -> Result<String, GridError> {
         }
     }
     let (level, mask) = read_format(g).ok_or(GridError::Format)?;
-    let mut raw = Vec::with_capacity(layout.order.len() / 8);
-    for chunk in layout.order.chunks_exact(8) {
+    let order = layout.order();
+    let mut raw = Vec::with_capacity(order.len() / 8);
+    for chunk in order.chunks_exact(8) {
         let mut byte = 0u8;
         for &i in chunk {
             let i = i as usize;

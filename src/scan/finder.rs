@@ -23,16 +23,31 @@ pub struct Finder {
 /// At most this many distinct centres are kept: noise cannot grow the work.
 const MAX_CENTRES: usize = 64;
 
-/// Whether five run lengths are in the ratio 1:1:3:1:1 (within half a module).
+/// Whether five run lengths are in the ratio 1:1:3:1:1, measured edge to
+/// edge: the widths of neighbouring pairs of runs, 2:4:4:2 modules, each
+/// within half a module and half a pixel. A threshold above or below the
+/// middle of the edges (faint print, blur) widens one colour and narrows
+/// the other, which moves single runs but leaves these sums; the half
+/// pixel is what a run of two or three pixels loses to rounding.
 fn ratio_ok(r: &[u32; 5]) -> bool {
-    let total: u32 = r.iter().sum();
-    if total < 7 || r.contains(&0) {
+    if r.contains(&0) {
         return false;
     }
-    // With m = total / 7: |r - m| < m / 2 for the outer runs and
-    // |r - 3m| < 3m / 2 for the centre, multiplied through by 14.
-    let near = |run: u32, modules: u32| (14 * run).abs_diff(2 * modules * total) < modules * total;
-    near(r[0], 1) && near(r[1], 1) && near(r[2], 3) && near(r[3], 1) && near(r[4], 1)
+    let pairs = [r[0] + r[1], r[1] + r[2], r[2] + r[3], r[3] + r[4]];
+    // Twelve modules: with m = sum / 12, |pair - e m| < m / 2 + 1/2,
+    // multiplied through by 24.
+    let sum: u32 = pairs.iter().sum();
+    if sum < 12 {
+        return false;
+    }
+    let near = |pair: u32, modules: u32| (24 * pair).abs_diff(2 * modules * sum) < sum + 12;
+    near(pairs[0], 2)
+        && near(pairs[1], 4)
+        && near(pairs[2], 4)
+        && near(pairs[3], 2)
+        // The centre is the widest stripe.
+        && r[2] >= r[0].max(r[4])
+        && 2 * r[2] >= r[1] + r[3]
 }
 
 /// Run lengths of the five stripes along direction (dx, dy) through (x, y),
@@ -156,11 +171,13 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
 pub fn find(img: &BitImage) -> Vec<Finder> {
     let mut centres = Vec::new();
     let mut edges = Vec::with_capacity(img.width + 2);
+    let mut row = Vec::new();
+    let [_, y0, _, y1] = img.search;
     // Every other row: a finder's centre stripe is three modules tall, so
     // even at two pixels a module it is crossed at least three times.
     let step = 2;
-    for y in (0..img.height).step_by(step) {
-        let first_dark = img.row_edges(y, &mut edges);
+    for y in (y0..y1.min(img.height)).step_by(step) {
+        let first_dark = img.row_edges(y, &mut edges, &mut row);
         // Run k is edges[k]..edges[k + 1]; dark runs are the even ones if
         // the row starts dark, else the odd ones.
         let mut i = usize::from(!first_dark);

@@ -11,6 +11,30 @@ use super::binarize::BitImage;
 use super::decode::Grid;
 use super::finder::Finder;
 
+/// Work one image may still take, in units of about one place an
+/// alignment pattern is looked for: a grid sampled costs its modules / 16,
+/// a pass over the image its pixels / 256 (see `scan::budget`). An image
+/// full of finder-like clutter gives many false triples of finders, and
+/// each would otherwise cost its full search.
+pub struct Budget(std::cell::Cell<u32>);
+
+impl Budget {
+    pub fn new(units: u32) -> Budget {
+        Budget(std::cell::Cell::new(units))
+    }
+
+    pub fn left(&self) -> u32 {
+        self.0.get()
+    }
+
+    /// Takes `units` if they are left.
+    pub fn spend(&self, units: u32) -> bool {
+        let left = self.0.get();
+        self.0.set(left.saturating_sub(units));
+        left >= units
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Pt {
     pub x: f32,
@@ -22,6 +46,7 @@ fn dist(a: Pt, b: Pt) -> f32 {
 }
 
 /// A projective map from module coordinates to pixels.
+#[derive(Clone, Copy)]
 pub struct Homography([f64; 8]);
 
 impl Homography {
@@ -291,7 +316,13 @@ pub fn sizes(img: &BitImage, c: &Corners) -> Vec<usize> {
 
 /// The bottom-right alignment pattern of a code of `size` modules, searched
 /// near its expected place; `None` if nothing convincing is there.
-fn alignment(img: &BitImage, c: &Corners, size: usize, persp: Option<&Homography>) -> Option<Pt> {
+fn alignment(
+    img: &BitImage,
+    c: &Corners,
+    size: usize,
+    persp: Option<&Homography>,
+    budget: &Budget,
+) -> Option<Pt> {
     let n = (size - 7) as f32;
     let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
     // Where it should be, and one module along each axis there: from the
@@ -326,7 +357,7 @@ fn alignment(img: &BitImage, c: &Corners, size: usize, persp: Option<&Homography
         return None;
     }
     let reach = (ms * if persp.is_some() { 4.0 } else { 6.0 }).max(4.0);
-    search_alignment(img, (ex, ey), (ux, uy), (vx, vy), reach).map(|(p, _)| p)
+    search_alignment(img, (ex, ey), (ux, uy), (vx, vy), reach, budget).map(|(p, _)| p)
 }
 
 /// The alignment pattern best matching near `e`, with one module along the
@@ -338,13 +369,15 @@ fn search_alignment(
     (ux, uy): (f32, f32),
     (vx, vy): (f32, f32),
     reach: f32,
+    budget: &Budget,
 ) -> Option<(Pt, usize)> {
     let ms = ((ux * ux + uy * uy).sqrt() + (vx * vx + vy * vy).sqrt()) / 2.0;
     // The 25 module centres of the 5 × 5 pattern (dark centre, light ring,
-    // dark ring), as pixel offsets, with the colour each should have.
+    // dark ring), as pixel offsets, with the colour each should have; the
+    // centre and the light ring first, where a place that is not the
+    // pattern shows it soonest.
     let mut pattern = [(0.0f32, 0.0f32, false); 25];
-    for (k, p) in pattern.iter_mut().enumerate() {
-        let (i, j) = (k as i32 % 5 - 2, k as i32 / 5 - 2);
+    for (p, &(i, j)) in pattern.iter_mut().zip(&RINGS) {
         let (fi, fj) = (i as f32, j as f32);
         *p = (
             fi * ux + fj * vx,
@@ -355,9 +388,12 @@ fn search_alignment(
     // Matches among the 25, or fewer than `need` once that is certain
     // (most places are given up after a few samples).
     let score = |cx: f32, cy: f32, need: usize| {
+        if !budget.spend(1) {
+            return 0;
+        }
         let mut misses = 0;
         for &(ox, oy, want) in &pattern {
-            if img.get((cx + ox).floor() as i32, (cy + oy).floor() as i32) != want {
+            if img.get(floor(cx + ox), floor(cy + oy)) != want {
                 misses += 1;
                 if misses > pattern.len() - need {
                     break;
@@ -390,10 +426,48 @@ fn search_alignment(
         }
         best
     };
-    let coarse = (ms / 3.0).max(0.5);
+    let coarse = (ms / 2.0).max(0.5);
     let (_, _, cx, cy) = search(ex, ey, coarse, (reach / coarse) as i32);
     let (s, _, x, y) = search(cx, cy, coarse / 3.0, 3);
     (s >= 22).then_some((Pt { x, y }, s))
+}
+
+/// The 5 × 5 module offsets of an alignment pattern, ring by ring from the
+/// centre.
+const RINGS: [(i32, i32); 25] = [
+    (0, 0),
+    (-1, -1),
+    (0, -1),
+    (1, -1),
+    (-1, 0),
+    (1, 0),
+    (-1, 1),
+    (0, 1),
+    (1, 1),
+    (-2, -2),
+    (-1, -2),
+    (0, -2),
+    (1, -2),
+    (2, -2),
+    (-2, -1),
+    (2, -1),
+    (-2, 0),
+    (2, 0),
+    (-2, 1),
+    (2, 1),
+    (-2, 2),
+    (-1, 2),
+    (0, 2),
+    (1, 2),
+    (2, 2),
+];
+
+/// `v.floor() as i32` without a library call (on native targets `floor`
+/// is one), for the few million samples a frame can take.
+#[inline]
+fn floor(v: f32) -> i32 {
+    let i = v as i32;
+    i - i32::from(v < i as f32)
 }
 
 /// Centres (in modules, from 0) of the alignment patterns along each axis
@@ -419,7 +493,13 @@ fn alignment_positions(size: usize) -> Vec<usize> {
 /// near where `h` puts it, then one least-squares fit through those found
 /// and the three finder centres. `None` unless it rests on at least four
 /// patterns (so it adds something beyond the one bottom-right pattern).
-fn refined(img: &BitImage, c: &Corners, size: usize, h: &Homography) -> Option<Homography> {
+pub fn refined(
+    img: &BitImage,
+    c: &Corners,
+    size: usize,
+    h: &Homography,
+    budget: &Budget,
+) -> Option<Homography> {
     let s = size as f32;
     let mut pairs = vec![
         (Pt { x: 3.5, y: 3.5 }, pt(&c.tl)),
@@ -441,7 +521,9 @@ fn refined(img: &BitImage, c: &Corners, size: usize, h: &Homography) -> Option<H
             if !ms.is_finite() {
                 return None;
             }
-            if let Some((p, _)) = search_alignment(img, (a.x, a.y), u, v, (2.0 * ms).max(3.0)) {
+            if let Some((p, _)) =
+                search_alignment(img, (a.x, a.y), u, v, (2.0 * ms).max(3.0), budget)
+            {
                 pairs.push((Pt { x: mx, y: my }, p));
             }
         }
@@ -452,75 +534,60 @@ fn refined(img: &BitImage, c: &Corners, size: usize, h: &Homography) -> Option<H
     Homography::fit(&pairs)
 }
 
-/// The module-to-pixel maps to try for these corners and size, likeliest
-/// first: through every alignment pattern (larger codes), with the
-/// bottom-right one if it is found, from the finders' edges, and the
-/// parallelogram the finders span.
-pub fn maps(img: &BitImage, c: &Corners, size: usize) -> Vec<Homography> {
+/// The three finder centres of a code of `size` modules, in modules, and a
+/// fourth point `inset` modules in from its bottom-right corner.
+fn in_modules(size: usize, inset: f32) -> [Pt; 4] {
     let s = size as f32;
-    let src_base = [
+    [
         Pt { x: 3.5, y: 3.5 },
         Pt { x: s - 3.5, y: 3.5 },
         Pt { x: 3.5, y: s - 3.5 },
-    ];
-    let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
-    let mut out = Vec::new();
-    let persp = perspective(img, c, size);
-    if size > 21 {
-        // Searched where the perspective map puts it, else (or if that map
-        // is off) where the parallelogram does.
-        let found = persp
-            .as_ref()
-            .and_then(|h| alignment(img, c, size, Some(h)))
-            .or_else(|| alignment(img, c, size, None));
-        if let Some(a) = found {
-            let src = [
-                src_base[0],
-                src_base[1],
-                src_base[2],
-                Pt {
-                    x: s - 6.5,
-                    y: s - 6.5,
-                },
-            ];
-            if let Some(h) = Homography::from_points(src, [tl, tr, bl, a]) {
-                out.push(h);
-            }
-        }
-    }
-    if let Some(h) = persp {
-        out.push(h);
-    }
-    // Larger codes: every alignment pattern the likeliest map leads to.
-    if size >= 45 {
-        if let Some(h) = out.first().and_then(|h| refined(img, c, size, h)) {
-            let again = refined(img, c, size, &h);
-            out.insert(0, h);
-            if let Some(h) = again {
-                out.insert(0, h);
-            }
-        }
-    }
-    // Last the parallelogram's fourth corner: a guess, off under perspective.
-    // (Guesses around it read nothing more on either camera model once the
-    // alignment patterns and the finders' edges are used, and cost time.)
-    let src = [
-        src_base[0],
-        src_base[1],
-        src_base[2],
         Pt {
-            x: s - 3.5,
-            y: s - 3.5,
+            x: s - inset,
+            y: s - inset,
         },
-    ];
+    ]
+}
+
+/// The two maps the finders alone give, for these corners and size: the
+/// perspective map from their edges (if they are clear), and the
+/// parallelogram they span (a guess, off under perspective). Both are cheap;
+/// near the finders, where the format information is, both are close.
+pub fn finder_maps(
+    img: &BitImage,
+    c: &Corners,
+    size: usize,
+) -> (Option<Homography>, Option<Homography>) {
+    let (tl, tr, bl) = (pt(&c.tl), pt(&c.tr), pt(&c.bl));
+    let src = in_modules(size, 3.5);
     let br = Pt {
         x: tr.x + bl.x - tl.x,
         y: tr.y + bl.y - tl.y,
     };
-    if let Some(h) = Homography::from_points(src, [tl, tr, bl, br]) {
-        out.push(h);
+    (
+        perspective(img, c, size),
+        Homography::from_points(src, [tl, tr, bl, br]),
+    )
+}
+
+/// The map through the three finders and the bottom-right alignment
+/// pattern, searched for where the perspective map puts it, else (no such
+/// map) where the parallelogram does.
+pub fn corner_map(
+    img: &BitImage,
+    c: &Corners,
+    size: usize,
+    persp: Option<&Homography>,
+    budget: &Budget,
+) -> Option<Homography> {
+    if size <= 21 {
+        return None;
     }
-    out
+    let found = alignment(img, c, size, persp, budget)?;
+    Homography::from_points(
+        in_modules(size, 6.5),
+        [pt(&c.tl), pt(&c.tr), pt(&c.bl), found],
+    )
 }
 
 /// How far below its threshold (positive: dark) the pixel at each module's
@@ -587,3 +654,26 @@ pub fn sample_sharpened(d: &[i32], size: usize) -> Grid {
 /// Sharpening weight in quarters: a module's darkness plus SHARPEN / 4 of
 /// how much darker it is than its neighbours' mean.
 const SHARPEN: i32 = 6;
+
+#[cfg(test)]
+mod tests {
+    use super::{RINGS, floor};
+
+    #[test]
+    fn alignment_offsets_cover_the_pattern_ring_by_ring() {
+        let mut seen: Vec<(i32, i32)> = RINGS.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 25);
+        assert!(seen.iter().all(|&(i, j)| i.abs() <= 2 && j.abs() <= 2));
+        let rings: Vec<i32> = RINGS.iter().map(|&(i, j)| i.abs().max(j.abs())).collect();
+        assert!(rings.windows(2).all(|w| w[0] <= w[1]), "{rings:?}");
+    }
+
+    #[test]
+    fn floor_matches_the_library() {
+        for v in [-3.5f32, -3.0, -0.25, -0.0, 0.0, 0.25, 2.0, 2.999, 1e6, -1e6] {
+            assert_eq!(floor(v), v.floor() as i32, "{v}");
+        }
+    }
+}

@@ -904,10 +904,11 @@ mod tests {
     }
 
     /// Faint print (paper 50–60 grey levels above the ink, blur, noise,
-    /// JPEG): read with thresholds halfway between ink and paper.
+    /// JPEG): read with thresholds halfway between ink and paper (neither
+    /// frame reads with the mean threshold alone).
     #[test]
     fn low_contrast_frames_are_read() {
-        for i in [117u64, 131, 185] {
+        for i in [117u64, 131] {
             let s = shot(&TUNING, i, 640, 480);
             assert!(s.labels.contains(&super::LOW));
             assert_eq!(
