@@ -167,8 +167,9 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
     }
 }
 
-/// All finder pattern centres in the image, most confirmed first.
-pub fn find(img: &BitImage) -> Vec<Finder> {
+/// The `max` most confirmed finder pattern centres in the image, most
+/// confirmed first.
+pub fn find(img: &BitImage, max: usize) -> Vec<Finder> {
     let mut centres = Vec::new();
     let mut edges = Vec::with_capacity(img.width + 2);
     let mut row = Vec::new();
@@ -197,6 +198,9 @@ pub fn find(img: &BitImage) -> Vec<Finder> {
             i += 2;
         }
     }
-    centres.sort_by_key(|c| std::cmp::Reverse(c.count));
-    centres
+    let mut best = Vec::with_capacity(max);
+    for c in centres {
+        super::keep_best(&mut best, c, max, |a, b| a.count > b.count);
+    }
+    best
 }

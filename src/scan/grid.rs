@@ -483,9 +483,9 @@ fn alignment_positions(size: usize) -> Vec<usize> {
     } else {
         (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
     };
+    // In ascending order: 6, then the rest counted back from the last.
     let mut out = vec![6];
     out.extend((1..count).rev().map(|i| size - 7 - step * (i - 1)));
-    out.sort_unstable();
     out
 }
 
@@ -657,7 +657,33 @@ const SHARPEN: i32 = 6;
 
 #[cfg(test)]
 mod tests {
-    use super::{RINGS, floor};
+    use super::{RINGS, alignment_positions, floor};
+
+    #[test]
+    fn alignment_positions_follow_the_standard_in_ascending_order() {
+        // ISO/IEC 18004 Annex E, a few versions.
+        for (version, want) in [
+            (1, vec![]),
+            (2, vec![6, 18]),
+            (7, vec![6, 22, 38]),
+            (32, vec![6, 34, 60, 86, 112, 138]),
+            (36, vec![6, 24, 50, 76, 102, 128, 154]),
+            (40, vec![6, 30, 58, 86, 114, 142, 170]),
+        ] {
+            assert_eq!(
+                alignment_positions(17 + 4 * version),
+                want,
+                "version {version}"
+            );
+        }
+        for version in 2..=40 {
+            let p = alignment_positions(17 + 4 * version);
+            assert!(
+                p.windows(2).all(|w| w[0] < w[1]),
+                "version {version}: {p:?}"
+            );
+        }
+    }
 
     #[test]
     fn alignment_offsets_cover_the_pattern_ring_by_ring() {

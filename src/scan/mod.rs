@@ -239,8 +239,7 @@ const MAX_FINDERS: usize = 12;
 /// Every code readable in a binarised image; `scan` notes when something
 /// shaped like a code was sampled.
 fn read_codes(bits: &binarize::BitImage, scan: &mut Scan) -> Vec<String> {
-    let mut finders = finder::find(bits);
-    finders.truncate(MAX_FINDERS);
+    let finders = finder::find(bits, MAX_FINDERS);
     let n = finders.len();
     let mut triples = Vec::new();
     for i in 0..n {
@@ -255,13 +254,13 @@ fn read_codes(bits: &binarize::BitImage, scan: &mut Scan) -> Vec<String> {
                     continue;
                 }
                 if let Some((c, score)) = grid::corners(finders[i], finders[j], finders[k]) {
-                    triples.push((score, [i, j, k], c));
+                    keep_best(&mut triples, (score, [i, j, k], c), MAX_TRIPLES, |a, b| {
+                        a.0 < b.0
+                    });
                 }
             }
         }
     }
-    triples.sort_by(|a, b| a.0.total_cmp(&b.0));
-    triples.truncate(MAX_TRIPLES);
     let mut used = vec![false; n];
     let mut texts: Vec<String> = Vec::new();
     for (_, idx, c) in &triples {
@@ -280,6 +279,26 @@ fn read_codes(bits: &binarize::BitImage, scan: &mut Scan) -> Vec<String> {
         }
     }
     texts
+}
+
+/// Puts `item` into `best`, kept in order and at most `max` long, after any
+/// it is not `better` than (so equals keep the order they came in): the
+/// few best of many without sorting them all, and without the code size
+/// of a general sort.
+pub(crate) fn keep_best<T>(
+    best: &mut Vec<T>,
+    item: T,
+    max: usize,
+    better: impl Fn(&T, &T) -> bool,
+) {
+    let at = best
+        .iter()
+        .position(|b| better(&item, b))
+        .unwrap_or(best.len());
+    if at < max {
+        best.insert(at, item);
+        best.truncate(max);
+    }
 }
 
 /// Reads the code whose finders are `c`, trying the likely sizes, within
@@ -492,6 +511,15 @@ mod tests {
         }
         let codes: Vec<_> = errors.iter().map(ScanError::code).collect();
         assert_eq!(codes, ScanError::CODES);
+    }
+
+    #[test]
+    fn the_best_few_are_kept_in_order_with_ties_in_arrival_order() {
+        let mut best = Vec::new();
+        for (i, v) in [5, 3, 9, 3, 1, 7, 3].into_iter().enumerate() {
+            super::keep_best(&mut best, (v, i), 4, |a, b| a.0 < b.0);
+        }
+        assert_eq!(best, [(1, 4), (3, 1), (3, 3), (3, 6)]);
     }
 
     #[test]
