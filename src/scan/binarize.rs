@@ -322,10 +322,10 @@ impl<'a> BitImage<'a> {
     /// from its four nearest (bilinear, the edge pixel repeated at the
     /// borders) and held against its image pixel's threshold: runs of one
     /// to three pixels become measurable. Pixels are mixed when looked at,
-    /// never stored. Made from thresholds of blocks of four image pixels
-    /// (eight of the view's), like a pass over the enlarged image.
-    /// `search` limits the finder search to a box of the image's own
-    /// pixels (x0, y0, x1, y1).
+    /// never stored. Meant for thresholds from blocks of four image pixels
+    /// (`SHIFT - 1`): eight of the view's, as a pass over an enlarged copy
+    /// would have. `search` limits the finder search to a box of the
+    /// image's own pixels (x0, y0, x1, y1).
     pub fn doubled(&self, search: Option<[usize; 4]>) -> BitImage<'a> {
         let [x0, y0, x1, y1] = search.unwrap_or([0, 0, self.image_width, self.image_height]);
         BitImage {

@@ -123,14 +123,6 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     // code of the first pass, in the colours it was seen in, then (for
     // frames of camera size) all of it, dark on light.
     let region = scan.region.take();
-    let whole = pixels <= UPSCALE_MAX_PIXELS;
-    if region.is_none() && !whole {
-        return Err(if scan.code {
-            ScanError::Unreadable
-        } else {
-            ScanError::NotFound
-        });
-    }
     if let Some(([x0, y0, x1, y1], inverted)) = region {
         if scan.budget.spend(2 * pass_cost((x1 - x0) * (y1 - y0))) {
             let bits =
@@ -141,7 +133,8 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
             }
         }
     }
-    if whole && region.is_none() && scan.budget.spend(2 * pass_cost(pixels)) {
+    if pixels <= DOUBLED_MAX_PIXELS && region.is_none() && scan.budget.spend(2 * pass_cost(pixels))
+    {
         let bits = binarize::BitImage::new(luma, &fine, false).doubled(None);
         let texts = read_codes(&bits, &mut scan);
         if !texts.is_empty() {
@@ -182,9 +175,10 @@ fn triple_budget(size: usize) -> u32 {
     600 + (size * size / 4) as u32
 }
 
-/// Images up to this size get the second pass over all of them at twice
-/// the scale.
-const UPSCALE_MAX_PIXELS: usize = 1280 * 720;
+/// Images up to this size (camera frames) are read whole at twice the
+/// scale when the first pass saw nothing; a larger photo only around what
+/// it saw.
+const DOUBLED_MAX_PIXELS: usize = 1280 * 720;
 
 /// One image's passes: what they saw of codes they could not read, and
 /// what they share.
