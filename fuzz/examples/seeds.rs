@@ -143,5 +143,15 @@ fn main() -> std::io::Result<()> {
         "empty-parts",
         &[0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40],
     )?;
+
+    // scan_decode: the target's own code untouched (mode 1, no flips), with
+    // a few modules flipped, and a small striped image (mode 0, width 24).
+    write("scan_decode", "clean-code", &[1])?;
+    write("scan_decode", "flipped", &[1, 9, 9, 10, 12, 20, 3])?;
+    let stripes: Vec<u8> = [0, 23]
+        .into_iter()
+        .chain((0..24 * 24).map(|i| if (i % 24) % 7 < 3 { 0 } else { 255 }))
+        .collect();
+    write("scan_decode", "stripes", &stripes)?;
     Ok(())
 }
