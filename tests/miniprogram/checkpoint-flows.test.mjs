@@ -7,13 +7,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
 import { duration } from '../../www/shared/languages.js';
 import { messagePattern, verifierText as t } from '../web/text.mjs';
-import { ROOT, buildPackage, configFor, makeIssuer, useConfig } from './util.mjs';
+import { ROOT, makeIssuer, setUpCheckpoint, useConfig } from './util.mjs';
 
-const require = createRequire(import.meta.url);
 let issuer;
 let env;
 let simulate;
@@ -59,16 +57,8 @@ function moreLists(dir, now) {
 }
 
 before(async () => {
-  buildPackage();
-  issuer = makeIssuer();
+  ({ issuer, simulate, env, renderPage, waitFor, own, config } = setUpCheckpoint());
   lists = moreLists(issuer.dir, issuer.now);
-  delete globalThis.crypto;
-  const pageEnv = require('./page-env.cjs');
-  ({ simulate, env } = pageEnv.setUp());
-  ({ renderPage, waitFor } = pageEnv);
-  own = require('../../miniprogram/lib/messages.js').checkpointTranslator;
-  config = configFor(issuer);
-  useConfig(config);
 });
 
 after(() => issuer && issuer.cleanup());

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { after, before, beforeEach, test } from 'node:test';
 import { dateTime } from '../../www/shared/languages.js';
 import { messagePattern, verifierText as t } from '../web/text.mjs';
-import { buildPackage, configFor, makeIssuer, useConfig } from './util.mjs';
+import { makeIssuer, setUpCheckpoint, useConfig } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 let issuer;
@@ -22,17 +22,9 @@ let config;
 const RECORD = 'cw.log.r.';
 
 before(async () => {
-  buildPackage();
-  issuer = makeIssuer();
+  ({ issuer, simulate, env, renderPage, waitFor, own, config } = setUpCheckpoint());
   // The platform's runtime has no Web Crypto either.
-  delete globalThis.crypto;
   assert.equal(globalThis.crypto, undefined);
-  const pageEnv = require('./page-env.cjs');
-  ({ simulate, env } = pageEnv.setUp());
-  ({ renderPage, waitFor } = pageEnv);
-  own = require('../../miniprogram/lib/messages.js').checkpointTranslator;
-  config = configFor(issuer);
-  useConfig(config);
 });
 
 after(() => issuer && issuer.cleanup());

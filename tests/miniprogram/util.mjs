@@ -57,4 +57,19 @@ export function useConfig(config) {
   require.cache[CONFIG].exports = config;
 }
 
+// The checkpoint page's test set-up: the package built, a test issuer, the
+// platform's runtime (which has no Web Crypto) with its shims, the page's own
+// message table, and the issuer's package config in place.
+export function setUpCheckpoint() {
+  buildPackage();
+  const issuer = makeIssuer();
+  delete globalThis.crypto;
+  const pageEnv = require('./page-env.cjs');
+  const { simulate, env } = pageEnv.setUp();
+  const own = require('../../miniprogram/lib/messages.js').checkpointTranslator;
+  const config = configFor(issuer);
+  useConfig(config);
+  return { issuer, simulate, env, renderPage: pageEnv.renderPage, waitFor: pageEnv.waitFor, own, config };
+}
+
 export { ROOT };
