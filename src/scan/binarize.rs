@@ -169,6 +169,15 @@ fn accumulate<const B: usize>(
     }
 }
 
+/// Room for one row of a doubled view while the finder search scans it.
+#[derive(Default)]
+pub struct RowBuffers {
+    /// The row's pixels.
+    pixels: Vec<u8>,
+    /// The two image rows it lies between, mixed.
+    mixed: Vec<u16>,
+}
+
 /// A two-level view of an image: [`BitImage::get`] says whether a pixel is dark.
 pub struct BitImage<'a> {
     /// Size in this view's pixels: twice the image's when doubled.
@@ -361,24 +370,27 @@ impl<'a> BitImage<'a> {
         ((3 * row(i) + row(near_i) + 8) / 16) as u8
     }
 
-    /// Pixels `x0..x1` of row `y` of a doubled view, into `row`: what
-    /// [`BitImage::pixel`] gives, a row at a time. The two image rows are
-    /// mixed first, then neighbouring columns.
-    fn doubled_row(&self, y: usize, x0: usize, x1: usize, row: &mut Vec<u8>) {
+    /// Pixels `x0..x1` of row `y` of a doubled view, into `buffers.pixels`:
+    /// what [`BitImage::pixel`] gives, a row at a time. The two image rows
+    /// are mixed first (into `buffers.mixed`), then neighbouring columns.
+    fn doubled_row(&self, y: usize, x0: usize, x1: usize, buffers: &mut RowBuffers) {
         let w = self.image_width;
         let here = &self.luma[(y >> 1) * w..][..w];
         let near = &self.luma[neighbour(y, self.image_height) * w..][..w];
         // Image columns j0..j1 cover the view's x0..x1, with one more on
         // each side where there is one.
         let (j0, j1) = ((x0 >> 1).saturating_sub(1), (((x1 + 1) >> 1) + 1).min(w));
-        let mixed: Vec<u16> = here[j0..j1]
-            .iter()
-            .zip(&near[j0..j1])
-            .map(|(&a, &b)| 3 * u16::from(a) + u16::from(b))
-            .collect();
+        let mixed = &mut buffers.mixed;
+        mixed.clear();
+        mixed.extend(
+            here[j0..j1]
+                .iter()
+                .zip(&near[j0..j1])
+                .map(|(&a, &b)| 3 * u16::from(a) + u16::from(b)),
+        );
         let at = |j: usize| mixed[j - j0];
-        row.clear();
-        row.extend((x0..x1).map(|x| {
+        buffers.pixels.clear();
+        buffers.pixels.extend((x0..x1).map(|x| {
             let j = x >> 1;
             let n = neighbour(x, w);
             ((3 * at(j) + at(n) + 8) / 16) as u8
@@ -420,14 +432,15 @@ impl<'a> BitImage<'a> {
     /// Where the colour changes along row `y` within the search box's
     /// columns, into `edges`: the box's first x, each x whose pixel differs
     /// from the one before, then the box's end. Returns whether the row
-    /// starts dark there. `row` is room for the row's pixels when doubled.
-    pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>, row: &mut Vec<u8>) -> bool {
+    /// starts dark there. `buffers` hold a doubled view's row, reused from
+    /// row to row.
+    pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>, buffers: &mut RowBuffers) -> bool {
         let [x0, _, x1, _] = self.search;
         let luma = if self.scale == 0 {
             &self.luma[y * self.image_width..][x0..x1]
         } else {
-            self.doubled_row(y, x0, x1, row);
-            &row[..]
+            self.doubled_row(y, x0, x1, buffers);
+            &buffers.pixels[..]
         };
         // Each group of eight pixels lies within one threshold block: x0
         // is a block's start.
@@ -465,7 +478,7 @@ impl<'a> BitImage<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{BitImage, BlockStats, dark_bits};
+    use super::{BitImage, BlockStats, RowBuffers, dark_bits};
 
     #[test]
     fn coarser_statistics_are_those_of_the_larger_blocks() {
@@ -543,8 +556,8 @@ mod tests {
             let stats = BlockStats::new(width, 3, &luma, shift);
             let bits = BitImage::new(&luma, &stats, invert);
             for view in [bits.doubled(None), bits] {
-                let (mut edges, mut scratch) = (Vec::new(), Vec::new());
-                let first = view.row_edges(1, &mut edges, &mut scratch);
+                let (mut edges, mut buffers) = (Vec::new(), RowBuffers::default());
+                let first = view.row_edges(1, &mut edges, &mut buffers);
                 let mut want = vec![0u32];
                 for x in 1..view.width {
                     if view.get(x as i32, 1) != view.get(x as i32 - 1, 1) {

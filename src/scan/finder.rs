@@ -172,13 +172,13 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
 pub fn find(img: &BitImage, max: usize) -> Vec<Finder> {
     let mut centres = Vec::new();
     let mut edges = Vec::with_capacity(img.width + 2);
-    let mut row = Vec::new();
+    let mut buffers = super::binarize::RowBuffers::default();
     let [_, y0, _, y1] = img.search;
     // Every other row: a finder's centre stripe is three modules tall, so
     // even at two pixels a module it is crossed at least three times.
     let step = 2;
     for y in (y0..y1.min(img.height)).step_by(step) {
-        let first_dark = img.row_edges(y, &mut edges, &mut row);
+        let first_dark = img.row_edges(y, &mut edges, &mut buffers);
         // Run k is edges[k]..edges[k + 1]; dark runs are the even ones if
         // the row starts dark, else the odd ones.
         let mut i = usize::from(!first_dark);

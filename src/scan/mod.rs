@@ -299,10 +299,12 @@ pub(crate) fn keep_best<T>(
 /// the triple's share of the budget.
 fn read_at(bits: &binarize::BitImage, c: &grid::Corners, total: &grid::Budget) -> Option<String> {
     let estimated = grid::sizes(bits, c);
-    let cap = estimated.first().map_or(0, |&s| triple_budget(s));
-    let budget = &grid::Budget::new(total.left().min(cap));
+    let share = total
+        .left()
+        .min(estimated.first().map_or(0, |&s| triple_budget(s)));
+    let budget = &grid::Budget::new(share);
     let read = read_sizes(bits, c, SizeQueue::new(estimated), budget);
-    total.spend(total.left().min(cap) - budget.left());
+    total.spend(share - budget.left());
     read
 }
 
