@@ -194,6 +194,7 @@ fn masked(mask: u32, x: usize, y: usize) -> bool {
 /// and reused for every grid sampled at it.
 pub struct Layout {
     size: usize,
+    version: usize,
     order: std::cell::OnceCell<Vec<u32>>,
 }
 
@@ -205,21 +206,21 @@ impl Layout {
 
     /// The layout of a code of `size` modules; `None` if no version has it.
     pub fn new(size: usize) -> Option<Layout> {
-        version_of(size)?;
         Some(Layout {
             size,
+            version: version_of(size)?,
             order: std::cell::OnceCell::new(),
         })
     }
 
     fn order(&self) -> &[u32] {
-        self.order.get_or_init(|| placement_order(self.size))
+        self.order
+            .get_or_init(|| placement_order(self.size, self.version))
     }
 }
 
-/// The data modules of a code of `n` modules (a valid size), in placement order.
-fn placement_order(n: usize) -> Vec<u32> {
-    let version = version_of(n).unwrap_or(1);
+/// The data modules of a code of `n` modules (of `version`), in placement order.
+fn placement_order(n: usize, version: usize) -> Vec<u32> {
     let qv = Version::Normal(version as i16);
     let width = n as i16;
     let mut order = Vec::with_capacity(n * n);
