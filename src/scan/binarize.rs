@@ -372,29 +372,39 @@ impl<'a> BitImage<'a> {
 
     /// Pixels `x0..x1` of row `y` of a doubled view, into `buffers.pixels`:
     /// what [`BitImage::pixel`] gives, a row at a time. The two image rows
-    /// are mixed first (into `buffers.mixed`), then neighbouring columns.
+    /// are mixed first (into `buffers.mixed`), then each mixed column gives
+    /// the two view pixels over it, with its left and its right neighbour:
+    /// a loop with no branch.
     fn doubled_row(&self, y: usize, x0: usize, x1: usize, buffers: &mut RowBuffers) {
         let w = self.image_width;
         let here = &self.luma[(y >> 1) * w..][..w];
         let near = &self.luma[neighbour(y, self.image_height) * w..][..w];
-        // Image columns j0..j1 cover the view's x0..x1, with one more on
-        // each side where there is one.
-        let (j0, j1) = ((x0 >> 1).saturating_sub(1), (((x1 + 1) >> 1) + 1).min(w));
+        // Image columns j0..j1 hold the view's x0..x1, with the column
+        // before and after them (the edge one repeated at the borders).
+        let (j0, j1) = (x0 >> 1, x1.div_ceil(2));
+        let mix = |j: usize| 3 * u16::from(here[j]) + u16::from(near[j]);
         let mixed = &mut buffers.mixed;
         mixed.clear();
+        mixed.push(mix(j0.saturating_sub(1)));
         mixed.extend(
             here[j0..j1]
                 .iter()
                 .zip(&near[j0..j1])
                 .map(|(&a, &b)| 3 * u16::from(a) + u16::from(b)),
         );
-        let at = |j: usize| mixed[j - j0];
-        buffers.pixels.clear();
-        buffers.pixels.extend((x0..x1).map(|x| {
-            let j = x >> 1;
-            let n = neighbour(x, w);
-            ((3 * at(j) + at(n) + 8) / 16) as u8
-        }));
+        mixed.push(mix(j1.min(w - 1)));
+        let pixels = &mut buffers.pixels;
+        pixels.resize(2 * (j1 - j0), 0);
+        for (pair, m) in pixels.chunks_exact_mut(2).zip(mixed.windows(3)) {
+            let centre = 3 * m[1] + 8;
+            pair[0] = ((centre + m[0]) >> 4) as u8;
+            pair[1] = ((centre + m[2]) >> 4) as u8;
+        }
+        // An odd x0 or x1 starts or ends halfway through a column.
+        pixels.truncate(x1.saturating_sub(x0 & !1));
+        if x0 & 1 == 1 {
+            pixels.remove(0);
+        }
     }
 
     /// The threshold of the pixel at (x, y), inside the view.
@@ -537,6 +547,27 @@ mod tests {
                             .enumerate()
                             .fold(0u8, |bits, (i, &p)| bits | (u8::from(p ^ flip <= t) << i));
                         assert_eq!(dark_bits(&block[..len], t, flip), want, "t {t} flip {flip}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_doubled_row_is_its_pixels_one_by_one() {
+        // Rows of an odd and an even width, from any column to any other,
+        // at the top, inside and at the bottom.
+        for (width, height) in [(7, 5), (12, 4), (1, 2)] {
+            let luma: Vec<u8> = (0..width * height).map(|i| (i * 89 % 256) as u8).collect();
+            let stats = BlockStats::new(width, height, &luma, 2);
+            let big = BitImage::new(&luma, &stats, false).doubled(None);
+            let mut buffers = RowBuffers::default();
+            for y in 0..2 * height {
+                for x0 in 0..2 * width {
+                    for x1 in x0..=2 * width {
+                        big.doubled_row(y, x0, x1, &mut buffers);
+                        let want: Vec<u8> = (x0..x1).map(|x| big.pixel(x, y)).collect();
+                        assert_eq!(buffers.pixels, want, "{width} × {height}, row {y}, {x0}..{x1}");
                     }
                 }
             }
