@@ -567,7 +567,10 @@ mod tests {
                     for x1 in x0..=2 * width {
                         big.doubled_row(y, x0, x1, &mut buffers);
                         let want: Vec<u8> = (x0..x1).map(|x| big.pixel(x, y)).collect();
-                        assert_eq!(buffers.pixels, want, "{width} × {height}, row {y}, {x0}..{x1}");
+                        assert_eq!(
+                            buffers.pixels, want,
+                            "{width} × {height}, row {y}, {x0}..{x1}"
+                        );
                     }
                 }
             }
