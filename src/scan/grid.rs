@@ -492,7 +492,10 @@ fn alignment_positions(size: usize) -> Vec<usize> {
 /// A map refined by every alignment pattern `h` leads to: each searched
 /// near where `h` puts it, then one least-squares fit through those found
 /// and the three finder centres. `None` unless it rests on at least four
-/// patterns (so it adds something beyond the one bottom-right pattern).
+/// patterns (so it adds something beyond the one bottom-right pattern);
+/// given up once the patterns not found outnumber those found by two, as
+/// where `h` is no code's map (most triples of finders in clutter) each
+/// search would cost its whole reach.
 pub fn refined(
     img: &BitImage,
     c: &Corners,
@@ -508,6 +511,7 @@ pub fn refined(
     ];
     let positions = alignment_positions(size);
     let last = size - 7;
+    let mut missed = 0;
     for &y in &positions {
         for &x in &positions {
             // The finders' corners hold no alignment pattern.
@@ -525,6 +529,11 @@ pub fn refined(
                 search_alignment(img, (a.x, a.y), u, v, (2.0 * ms).max(3.0), budget)
             {
                 pairs.push((Pt { x: mx, y: my }, p));
+            } else {
+                missed += 1;
+                if missed > pairs.len() - 3 + 1 {
+                    return None;
+                }
             }
         }
     }

@@ -105,15 +105,15 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     if cfg!(feature = "rqrr-baseline") {
         return baseline::decode(width, height, luma);
     }
-    let mut scan = Scan::new(budget(pixels));
+    let mut scan = Scan::new();
     // Statistics of blocks half as wide as the first pass uses, for the
     // passes at twice the scale; the first pass's follow from them.
     let fine = binarize::BlockStats::new(width, height, luma, binarize::SHIFT - 1);
     let stats = fine.coarser();
     // Dark-on-light codes, then light-on-dark ones (the negative image).
     for inverted in [false, true] {
-        scan.budget.spend(pass_cost(pixels));
-        let texts = read_codes(&binarize::BitImage::new(luma, &stats, inverted), &mut scan);
+        let bits = binarize::BitImage::new(luma, &stats, inverted);
+        let texts = read_codes(&bits, &mut scan, FIRST_PASS_BUDGET);
         if !texts.is_empty() {
             return Ok(texts);
         }
@@ -124,19 +124,15 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     // frames of camera size) all of it, dark on light.
     let region = scan.region.take();
     if let Some(([x0, y0, x1, y1], inverted)) = region {
-        if scan.budget.spend(2 * pass_cost((x1 - x0) * (y1 - y0))) {
-            let bits =
-                binarize::BitImage::new(luma, &fine, inverted).doubled(Some([x0, y0, x1, y1]));
-            let texts = read_codes(&bits, &mut scan);
-            if !texts.is_empty() {
-                return Ok(texts);
-            }
+        let bits = binarize::BitImage::new(luma, &fine, inverted).doubled(Some([x0, y0, x1, y1]));
+        let texts = read_codes(&bits, &mut scan, IMAGE_BUDGET);
+        if !texts.is_empty() {
+            return Ok(texts);
         }
     }
-    if pixels <= DOUBLED_MAX_PIXELS && region.is_none() && scan.budget.spend(2 * pass_cost(pixels))
-    {
+    if pixels <= DOUBLED_MAX_PIXELS && region.is_none() {
         let bits = binarize::BitImage::new(luma, &fine, false).doubled(None);
-        let texts = read_codes(&bits, &mut scan);
+        let texts = read_codes(&bits, &mut scan, IMAGE_BUDGET);
         if !texts.is_empty() {
             return Ok(texts);
         }
@@ -148,25 +144,22 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     })
 }
 
-// The work one image may take, in [`grid::Budget`] units (one is a place
-// an alignment pattern is looked for, about half a microsecond natively):
-// passes over the image are charged for their pixels, every triple of
-// finders for what it samples and searches. A frame that holds no readable
-// code stops when the budget is spent: the slowest frames of a camera
-// stream are the ones with nothing to read, and they stop early, where a
-// frame with a code would have been read long before.
+// The work one image's triples of finders may take, in [`grid::Budget`]
+// units (one is a place an alignment pattern is looked for, about half a
+// microsecond natively; a sampled grid is charged for its modules). The
+// passes over the image are not charged: there are at most three, each a
+// bounded cost. A frame that holds no readable code stops when the budget
+// is spent: the slowest frames of a camera stream are the ones with
+// nothing to read, where clutter makes triples of finders that are no
+// code, and a frame with a code would have been read long before.
 
-/// What an image of `pixels` may spend: eight binarised passes over it,
-/// and 8,000 units (a dozen or so reads of a triple of finders).
-fn budget(pixels: usize) -> u32 {
-    8 * pass_cost(pixels) + 8_000
-}
+/// What all passes over one image may spend on triples of finders.
+const IMAGE_BUDGET: u32 = 7_500;
 
-/// Units for one binarised pass over `pixels`: thresholds and the finder
-/// search.
-fn pass_cost(pixels: usize) -> u32 {
-    (pixels / 256) as u32
-}
+/// What each of the two passes at the image's own scale may spend of it,
+/// so that a pass at twice the scale (around a code they could not read)
+/// still has a share after a cluttered image.
+const FIRST_PASS_BUDGET: u32 = 3_000;
 
 /// The most one triple of finders may take, for a code of `size` modules:
 /// a code reads within a few grids sampled and alignment patterns searched
@@ -193,11 +186,11 @@ struct Scan {
 }
 
 impl Scan {
-    fn new(budget: u32) -> Scan {
+    fn new() -> Scan {
         Scan {
             code: false,
             region: None,
-            budget: grid::Budget::new(budget),
+            budget: grid::Budget::new(IMAGE_BUDGET),
         }
     }
 }
@@ -230,9 +223,10 @@ const MAX_TRIPLES: usize = 6;
 /// Finder centres considered for triples (the most confirmed ones).
 const MAX_FINDERS: usize = 12;
 
-/// Every code readable in a binarised image; `scan` notes when something
-/// shaped like a code was sampled.
-fn read_codes(bits: &binarize::BitImage, scan: &mut Scan) -> Vec<String> {
+/// Every code readable in a binarised image, spending at most `most` of
+/// the image's budget; `scan` notes when something shaped like a code was
+/// sampled.
+fn read_codes(bits: &binarize::BitImage, scan: &mut Scan, most: u32) -> Vec<String> {
     let finders = finder::find(bits, MAX_FINDERS);
     let n = finders.len();
     let mut triples = Vec::new();
@@ -257,6 +251,8 @@ fn read_codes(bits: &binarize::BitImage, scan: &mut Scan) -> Vec<String> {
     }
     let mut used = vec![false; n];
     let mut texts: Vec<String> = Vec::new();
+    let pass = grid::Budget::new(scan.budget.left().min(most));
+    let share = pass.left();
     for (_, idx, c) in &triples {
         if idx.iter().any(|&i| used[i]) {
             continue;
@@ -265,13 +261,14 @@ fn read_codes(bits: &binarize::BitImage, scan: &mut Scan) -> Vec<String> {
         if scan.region.is_none() {
             scan.region = Some((grid::region(c, bits.width, bits.height), bits.inverted()));
         }
-        if let Some(text) = read_at(bits, c, &scan.budget) {
+        if let Some(text) = read_at(bits, c, &pass) {
             idx.iter().for_each(|&i| used[i] = true);
             if !texts.contains(&text) {
                 texts.push(text);
             }
         }
     }
+    scan.budget.spend(share - pass.left());
     texts
 }
 
