@@ -208,16 +208,23 @@ impl<'a> BitImage<'a> {
     pub fn new(luma: &'a [u8], stats: &BlockStats, invert: bool) -> BitImage<'a> {
         let (bw, bh) = (stats.blocks_wide, stats.blocks_high);
         let full = 1u32 << (2 * stats.shift);
+        // Each block's level, darkest and lightest pixel, in the colours
+        // read (the negative image's from the same statistics).
         let mut black = vec![0u32; bw * bh];
+        let mut darkest = vec![0u8; bw * bh];
+        let mut lightest = vec![0u8; bw * bh];
         for by in 0..bh {
             for bx in 0..bw {
-                let (sum, min, max) = stats.sum_min_max[by * bw + bx];
+                let i = by * bw + bx;
+                let (sum, min, max) = stats.sum_min_max[i];
                 let count = stats.count(bx, by);
                 let (sum, min, max) = if invert {
                     (255 * count - sum, 255 - max, 255 - min)
                 } else {
                     (sum, min, max)
                 };
+                darkest[i] = min;
+                lightest[i] = max;
                 let (min, max) = (u32::from(min), u32::from(max));
                 // Whole blocks (all but the last row and column) divide by
                 // a power of two.
@@ -231,81 +238,76 @@ impl<'a> BitImage<'a> {
                     // flat area is darker than they are.
                     level = min / 2;
                     if bx > 0 && by > 0 {
-                        let n = (black[(by - 1) * bw + bx]
-                            + 2 * black[by * bw + bx - 1]
-                            + black[(by - 1) * bw + bx - 1])
-                            / 4;
+                        let n = (black[i - bw] + 2 * black[i - 1] + black[i - bw - 1]) / 4;
                         if min < n {
                             level = n;
                         }
                     }
                 }
-                black[by * bw + bx] = level;
+                black[i] = level;
             }
         }
-        // Averaged over 5 × 5 neighbourhoods, moved inwards at the borders:
-        // sums along each row of blocks first, then down the columns.
+        // Over 5 × 5 blocks, moved inwards at the borders: the levels'
+        // sum, the darkest and the lightest pixel; along each row of blocks
+        // first, then down the columns a row at a time.
         let window = |i: usize, count: usize| {
             let c = i.clamp(2, count.saturating_sub(3).max(2));
             (c.saturating_sub(2), (c + 3).min(count))
         };
-        let mut across = vec![0u32; bw * bh];
+        let mut sums = vec![0u32; bw * bh];
+        let mut lows = vec![0u8; bw * bh];
+        let mut highs = vec![0u8; bw * bh];
         let mut prefix = vec![0u32; bw + 1];
         for by in 0..bh {
-            for bx in 0..bw {
-                prefix[bx + 1] = prefix[bx] + black[by * bw + bx];
+            let row = by * bw..(by + 1) * bw;
+            for (bx, &b) in black[row.clone()].iter().enumerate() {
+                prefix[bx + 1] = prefix[bx] + b;
             }
+            let (dark_row, light_row) = (&darkest[row.clone()], &lightest[row.clone()]);
             for bx in 0..bw {
                 let (x0, x1) = window(bx, bw);
-                across[by * bw + bx] = prefix[x1] - prefix[x0];
-            }
-        }
-        // The darkest and lightest pixel within the same 5 × 5 blocks.
-        let mut lo_across = vec![255u8; bw * bh];
-        let mut hi_across = vec![0u8; bw * bh];
-        for by in 0..bh {
-            for bx in 0..bw {
-                let (x0, x1) = window(bx, bw);
-                let (mut lo, mut hi) = (255u8, 0u8);
-                for &(_, min, max) in &stats.sum_min_max[by * bw + x0..by * bw + x1] {
-                    let (min, max) = if invert {
-                        (255 - max, 255 - min)
-                    } else {
-                        (min, max)
-                    };
-                    lo = lo.min(min);
-                    hi = hi.max(max);
-                }
-                lo_across[by * bw + bx] = lo;
-                hi_across[by * bw + bx] = hi;
+                sums[by * bw + bx] = prefix[x1] - prefix[x0];
+                lows[by * bw + bx] = dark_row[x0..x1].iter().copied().min().unwrap_or(255);
+                highs[by * bw + bx] = light_row[x0..x1].iter().copied().max().unwrap_or(0);
             }
         }
         let mut threshold = vec![0u8; bw * bh];
+        let (mut sum, mut lo, mut hi) = (vec![0u32; bw], vec![0u8; bw], vec![0u8; bw]);
         for by in 0..bh {
             let (y0, y1) = window(by, bh);
-            for bx in 0..bw {
+            sum.fill(0);
+            lo.fill(255);
+            hi.fill(0);
+            for yy in y0..y1 {
+                let row = yy * bw..(yy + 1) * bw;
+                for (s, &v) in sum.iter_mut().zip(&sums[row.clone()]) {
+                    *s += v;
+                }
+                for (l, &v) in lo.iter_mut().zip(&lows[row.clone()]) {
+                    *l = (*l).min(v);
+                }
+                for (h, &v) in hi.iter_mut().zip(&highs[row]) {
+                    *h = (*h).max(v);
+                }
+            }
+            let out = &mut threshold[by * bw..(by + 1) * bw];
+            for (bx, t) in out.iter_mut().enumerate() {
                 let (x0, x1) = window(bx, bw);
-                let sum: u32 = (y0..y1).map(|yy| across[yy * bw + bx]).sum();
                 // An average of levels of at most 255; the window is 5 × 5
                 // blocks unless the image is narrower (a constant divisor
                 // is a multiplication).
                 let blocks = ((y1 - y0) * (x1 - x0)) as u32;
-                let mean = if blocks == 25 { sum / 25 } else { sum / blocks };
-                let lo = (y0..y1)
-                    .map(|yy| lo_across[yy * bw + bx])
-                    .min()
-                    .unwrap_or(0);
-                let hi = (y0..y1)
-                    .map(|yy| hi_across[yy * bw + bx])
-                    .max()
-                    .unwrap_or(0);
-                let (lo, hi) = (u32::from(lo), u32::from(hi));
+                let mean = if blocks == 25 {
+                    sum[bx] / 25
+                } else {
+                    sum[bx] / blocks
+                };
+                let (lo, hi) = (u32::from(lo[bx]), u32::from(hi[bx]));
                 // Halfway between the darkest and lightest pixel near by,
                 // where they differ enough to be ink and paper: the mean
                 // leans towards whichever covers more of the window, which
                 // on a blurred or faint code swallows one-module rings.
-                threshold[by * bw + bx] = if !invert && hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE
-                {
+                *t = if !invert && hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE {
                     (lo + hi) / 2
                 } else {
                     mean
@@ -548,6 +550,93 @@ mod tests {
                             .fold(0u8, |bits, (i, &p)| bits | (u8::from(p ^ flip <= t) << i));
                         assert_eq!(dark_bits(&block[..len], t, flip), want, "t {t} flip {flip}");
                     }
+                }
+            }
+        }
+    }
+
+    /// The thresholds by the rules in the module's documentation, one block
+    /// at a time over its whole 5 × 5 window: slow, and plain to check.
+    fn thresholds_one_by_one(stats: &BlockStats, invert: bool) -> Vec<u8> {
+        let (bw, bh) = (stats.blocks_wide, stats.blocks_high);
+        let colours = |i: usize, bx: usize, by: usize| {
+            let (sum, min, max) = stats.sum_min_max[i];
+            let count = stats.count(bx, by);
+            if invert {
+                (255 * count - sum, 255 - max, 255 - min, count)
+            } else {
+                (sum, min, max, count)
+            }
+        };
+        let mut black = vec![0u32; bw * bh];
+        for i in 0..bw * bh {
+            let (bx, by) = (i % bw, i / bw);
+            let (sum, min, max, count) = colours(i, bx, by);
+            black[i] = if u32::from(max - min) > super::MIN_CONTRAST {
+                sum / count
+            } else if bx > 0 && by > 0 {
+                let n = (black[i - bw] + 2 * black[i - 1] + black[i - bw - 1]) / 4;
+                if u32::from(min) < n {
+                    n
+                } else {
+                    u32::from(min) / 2
+                }
+            } else {
+                u32::from(min) / 2
+            };
+        }
+        // Five blocks wide where the image is, moved inwards at its borders.
+        let span = |i: usize, n: usize| {
+            let first = if n >= 5 { i.clamp(2, n - 3) - 2 } else { 0 };
+            first..(first + 5).min(n)
+        };
+        (0..bw * bh)
+            .map(|i| {
+                let (bx, by) = (i % bw, i / bw);
+                let (mut sum, mut n, mut lo, mut hi) = (0, 0, 255u8, 0u8);
+                for y in span(by, bh) {
+                    for x in span(bx, bw) {
+                        let (_, min, max, _) = colours(y * bw + x, x, y);
+                        sum += black[y * bw + x];
+                        n += 1;
+                        lo = lo.min(min);
+                        hi = hi.max(max);
+                    }
+                }
+                let range = u32::from(hi - lo);
+                if !invert && (super::MIN_RANGE..super::MAX_RANGE).contains(&range) {
+                    ((u32::from(lo) + u32::from(hi)) / 2) as u8
+                } else {
+                    (sum / n) as u8
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn thresholds_follow_the_rules_block_by_block() {
+        // Images of every kind of size (narrower than the window, partial
+        // blocks at the edges), with flat areas, faint and full contrast.
+        for (width, height) in [(1, 1), (3, 5), (9, 17), (40, 33), (64, 24)] {
+            let luma: Vec<u8> = (0..width * height)
+                .map(|i| {
+                    let (x, y) = (i % width, i / width);
+                    match (x / 7 + y / 5) % 3 {
+                        0 => 200 + (i * 7 % 11) as u8,
+                        1 => 90 + (i * 13 % 60) as u8,
+                        _ => (i * 31 % 256) as u8,
+                    }
+                })
+                .collect();
+            for shift in [2, 3] {
+                let stats = BlockStats::new(width, height, &luma, shift);
+                for invert in [false, true] {
+                    let bits = BitImage::new(&luma, &stats, invert);
+                    assert_eq!(
+                        &bits.threshold[..],
+                        &thresholds_one_by_one(&stats, invert)[..],
+                        "{width} × {height}, shift {shift}, invert {invert}"
+                    );
                 }
             }
         }
