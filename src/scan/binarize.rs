@@ -493,6 +493,38 @@ mod tests {
     use super::{BitImage, BlockStats, RowBuffers, dark_bits};
 
     #[test]
+    fn block_statistics_are_each_blocks_sum_darkest_and_lightest() {
+        // Widths with and without pixels after the last group of eight,
+        // heights with partial blocks, values over the whole range.
+        for (width, height) in [(1, 1), (7, 3), (8, 8), (13, 9), (24, 17), (37, 20)] {
+            let luma: Vec<u8> = (0..width * height)
+                .map(|i| (i * 151 % 256 ^ i / 7) as u8)
+                .collect();
+            for shift in [2, 3] {
+                let stats = BlockStats::new(width, height, &luma, shift);
+                for by in 0..stats.blocks_high {
+                    for bx in 0..stats.blocks_wide {
+                        let pixels: Vec<u8> = (0..width * height)
+                            .filter(|i| (i % width) >> shift == bx && (i / width) >> shift == by)
+                            .map(|i| luma[i])
+                            .collect();
+                        let want = (
+                            pixels.iter().map(|&p| u32::from(p)).sum::<u32>(),
+                            *pixels.iter().min().unwrap(),
+                            *pixels.iter().max().unwrap(),
+                        );
+                        assert_eq!(
+                            stats.sum_min_max[by * stats.blocks_wide + bx],
+                            want,
+                            "{width} × {height}, shift {shift}, block ({bx}, {by})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn coarser_statistics_are_those_of_the_larger_blocks() {
         for (width, height) in [(16, 16), (21, 13), (3, 5)] {
             let luma: Vec<u8> = (0..width * height).map(|i| (i * 59 % 251) as u8).collect();
