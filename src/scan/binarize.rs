@@ -498,7 +498,7 @@ mod tests {
         // heights with partial blocks, values over the whole range.
         for (width, height) in [(1, 1), (7, 3), (8, 8), (13, 9), (24, 17), (37, 20)] {
             let luma: Vec<u8> = (0..width * height)
-                .map(|i| (i * 151 % 256 ^ i / 7) as u8)
+                .map(|i| ((i * 151 % 256) ^ (i / 7)) as u8)
                 .collect();
             for shift in [2, 3] {
                 let stats = BlockStats::new(width, height, &luma, shift);
