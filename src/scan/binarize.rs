@@ -206,15 +206,46 @@ impl<'a> BitImage<'a> {
     /// Binarises `luma`, whose block statistics are `stats`; `invert` reads
     /// the image as its negative (for light-on-dark codes).
     pub fn new(luma: &'a [u8], stats: &BlockStats, invert: bool) -> BitImage<'a> {
+        BitImage::within(luma, stats, invert, [0, 0, stats.width, stats.height])
+    }
+
+    /// The same with thresholds only for the blocks that cover the pixel
+    /// box `[x0, y0, x1, y1]` (as a whole image would have them), for a
+    /// view of that part only; outside it every pixel but pure black is
+    /// light.
+    pub fn within(
+        luma: &'a [u8],
+        stats: &BlockStats,
+        invert: bool,
+        [x0, y0, x1, y1]: [usize; 4],
+    ) -> BitImage<'a> {
         let (bw, bh) = (stats.blocks_wide, stats.blocks_high);
         let full = 1u32 << (2 * stats.shift);
+        // Over 5 × 5 blocks, moved inwards at the borders.
+        let window = |i: usize, count: usize| {
+            let c = i.clamp(2, count.saturating_sub(3).max(2));
+            (c.saturating_sub(2), (c + 3).min(count))
+        };
+        // The blocks thresholds are wanted for, and those their windows
+        // take in.
+        let block = 1 << stats.shift;
+        let (tx0, ty0) = (
+            (x0 >> stats.shift).min(bw - 1),
+            (y0 >> stats.shift).min(bh - 1),
+        );
+        let (tx1, ty1) = (
+            x1.div_ceil(block).clamp(tx0 + 1, bw),
+            y1.div_ceil(block).clamp(ty0 + 1, bh),
+        );
+        let (cx0, cx1) = (window(tx0, bw).0, window(tx1 - 1, bw).1);
+        let (cy0, cy1) = (window(ty0, bh).0, window(ty1 - 1, bh).1);
         // Each block's level, darkest and lightest pixel, in the colours
         // read (the negative image's from the same statistics).
         let mut black = vec![0u32; bw * bh];
         let mut darkest = vec![0u8; bw * bh];
         let mut lightest = vec![0u8; bw * bh];
-        for by in 0..bh {
-            for bx in 0..bw {
+        for by in cy0..cy1 {
+            for bx in cx0..cx1 {
                 let i = by * bw + bx;
                 let (sum, min, max) = stats.sum_min_max[i];
                 let count = stats.count(bx, by);
@@ -247,24 +278,20 @@ impl<'a> BitImage<'a> {
                 black[i] = level;
             }
         }
-        // Over 5 × 5 blocks, moved inwards at the borders: the levels'
-        // sum, the darkest and the lightest pixel; along each row of blocks
-        // first, then down the columns a row at a time.
-        let window = |i: usize, count: usize| {
-            let c = i.clamp(2, count.saturating_sub(3).max(2));
-            (c.saturating_sub(2), (c + 3).min(count))
-        };
+        // The levels' sum, the darkest and the lightest pixel over each
+        // window: along each row of blocks first, then down the columns a
+        // row at a time.
         let mut sums = vec![0u32; bw * bh];
         let mut lows = vec![0u8; bw * bh];
         let mut highs = vec![0u8; bw * bh];
         let mut prefix = vec![0u32; bw + 1];
-        for by in 0..bh {
+        for by in cy0..cy1 {
             let row = by * bw..(by + 1) * bw;
-            for (bx, &b) in black[row.clone()].iter().enumerate() {
+            for (bx, &b) in black[row.clone()].iter().enumerate().take(cx1).skip(cx0) {
                 prefix[bx + 1] = prefix[bx] + b;
             }
             let (dark_row, light_row) = (&darkest[row.clone()], &lightest[row.clone()]);
-            for bx in 0..bw {
+            for bx in tx0..tx1 {
                 let (x0, x1) = window(bx, bw);
                 sums[by * bw + bx] = prefix[x1] - prefix[x0];
                 lows[by * bw + bx] = dark_row[x0..x1].iter().copied().min().unwrap_or(255);
@@ -272,26 +299,27 @@ impl<'a> BitImage<'a> {
             }
         }
         let mut threshold = vec![0u8; bw * bh];
+        let span = tx0..tx1;
         let (mut sum, mut lo, mut hi) = (vec![0u32; bw], vec![0u8; bw], vec![0u8; bw]);
-        for by in 0..bh {
+        for by in ty0..ty1 {
             let (y0, y1) = window(by, bh);
             sum.fill(0);
             lo.fill(255);
             hi.fill(0);
             for yy in y0..y1 {
-                let row = yy * bw..(yy + 1) * bw;
-                for (s, &v) in sum.iter_mut().zip(&sums[row.clone()]) {
+                let row = yy * bw + span.start..yy * bw + span.end;
+                for (s, &v) in sum[span.clone()].iter_mut().zip(&sums[row.clone()]) {
                     *s += v;
                 }
-                for (l, &v) in lo.iter_mut().zip(&lows[row.clone()]) {
+                for (l, &v) in lo[span.clone()].iter_mut().zip(&lows[row.clone()]) {
                     *l = (*l).min(v);
                 }
-                for (h, &v) in hi.iter_mut().zip(&highs[row]) {
+                for (h, &v) in hi[span.clone()].iter_mut().zip(&highs[row]) {
                     *h = (*h).max(v);
                 }
             }
             let out = &mut threshold[by * bw..(by + 1) * bw];
-            for (bx, t) in out.iter_mut().enumerate() {
+            for (bx, t) in out.iter_mut().enumerate().take(tx1).skip(tx0) {
                 let (x0, x1) = window(bx, bw);
                 // An average of levels of at most 255; the window is 5 × 5
                 // blocks unless the image is narrower (a constant divisor
@@ -669,6 +697,36 @@ mod tests {
                         &thresholds_one_by_one(&stats, invert)[..],
                         "{width} × {height}, shift {shift}, invert {invert}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thresholds_within_a_box_are_the_whole_images() {
+        // Texture everywhere, no flat block (whose level leans on the
+        // blocks before it, which a box may leave out).
+        let (width, height) = (83, 61);
+        let luma: Vec<u8> = (0..width * height).map(|i| (i * 149 % 251) as u8).collect();
+        for (shift, invert) in [(2, false), (2, true), (3, false)] {
+            let stats = BlockStats::new(width, height, &luma, shift);
+            let whole = BitImage::new(&luma, &stats, invert);
+            for area in [
+                [13, 9, 58, 40],
+                [0, 0, 20, 7],
+                [70, 50, 83, 61],
+                [40, 30, 41, 31],
+            ] {
+                let part = BitImage::within(&luma, &stats, invert, area);
+                for y in 0..height {
+                    for x in 0..width {
+                        let inside = x >= area[0] >> shift << shift
+                            && y >= area[1] >> shift << shift
+                            && x < area[2].div_ceil(1 << shift) << shift
+                            && y < area[3].div_ceil(1 << shift) << shift;
+                        let want = if inside { whole.threshold_at(x, y) } else { 0 };
+                        assert_eq!(part.threshold_at(x, y), want, "{area:?} ({x}, {y})");
+                    }
                 }
             }
         }

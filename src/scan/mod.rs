@@ -113,7 +113,7 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     // Dark-on-light codes, then light-on-dark ones (the negative image).
     for inverted in [false, true] {
         let bits = binarize::BitImage::new(luma, &stats, inverted);
-        let texts = read_codes(&bits, &mut scan, FIRST_PASS_BUDGET);
+        let texts = read_codes(&bits, &mut scan, WHOLE_PASS_BUDGET);
         if !texts.is_empty() {
             return Ok(texts);
         }
@@ -124,7 +124,8 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     // frames of camera size) all of it, dark on light.
     let region = scan.region.take();
     if let Some(([x0, y0, x1, y1], inverted)) = region {
-        let bits = binarize::BitImage::new(luma, &fine, inverted).doubled(Some([x0, y0, x1, y1]));
+        let area = [x0, y0, x1, y1];
+        let bits = binarize::BitImage::within(luma, &fine, inverted, area).doubled(Some(area));
         let texts = read_codes(&bits, &mut scan, IMAGE_BUDGET);
         if !texts.is_empty() {
             return Ok(texts);
@@ -132,7 +133,7 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     }
     if pixels <= DOUBLED_MAX_PIXELS && region.is_none() {
         let bits = binarize::BitImage::new(luma, &fine, false).doubled(None);
-        let texts = read_codes(&bits, &mut scan, IMAGE_BUDGET);
+        let texts = read_codes(&bits, &mut scan, WHOLE_PASS_BUDGET);
         if !texts.is_empty() {
             return Ok(texts);
         }
@@ -156,10 +157,10 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
 /// What all passes over one image may spend on triples of finders.
 const IMAGE_BUDGET: u32 = 7_500;
 
-/// What each of the two passes at the image's own scale may spend of it,
-/// so that a pass at twice the scale (around a code they could not read)
-/// still has a share after a cluttered image.
-const FIRST_PASS_BUDGET: u32 = 3_000;
+/// What each pass over the whole image may spend of it: in clutter most
+/// triples of finders are no code, and the pass at twice the scale around
+/// the likeliest code the first passes saw keeps the rest.
+const WHOLE_PASS_BUDGET: u32 = 3_000;
 
 /// The most one triple of finders may take, for a code of `size` modules:
 /// a code reads within a few grids sampled and alignment patterns searched
