@@ -322,7 +322,7 @@ fn root_key(hex_text: &str) -> Result<PublicKey, JsValue> {
 ///
 /// # Errors
 /// `code`: `bad_root_key`, `malformed`, `wrong_root` or `invalid_signature`.
-#[cfg(feature = "reader")]
+#[cfg(feature = "checkpoint")]
 #[wasm_bindgen(js_name = openGrant)]
 pub fn open_grant(published: &[u8], root_public_key_hex: &str) -> Result<JsValue, JsValue> {
     let root = root_key(root_public_key_hex)?;

@@ -68,11 +68,12 @@ if (!existsSync(join(ROOT, 'www/pkg/reader/codewallet_bg.wasm'))) {
   log('building the wasm modules');
   run('bash', ['-c', 'source scripts/lib.sh; build_wasm']);
 }
-// The verifier's module built the same way without the reader: what the
+// The verifier's module built the same way without the reader (its own
+// checkpoint bindings kept, as they are not the reader's): what the
 // reader adds to it is the difference (bound: 25 KB gzipped). Rebuilt each
 // run, as the reader module may be newer.
 log('building the verifier module without the reader, for its size');
-run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module noreader wasm-reader -O3 --no-default-features']);
+run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module noreader wasm-reader -O3 --no-default-features --features checkpoint']);
 if (RQRR && !existsSync(join(ROOT, 'www/pkg/rqrr-baseline/codewallet_bg.wasm'))) {
   log('building the rqrr baseline wasm');
   run('bash', ['-c', 'source scripts/lib.sh; ensure_wasm_tools; build_wasm_module rqrr-baseline wasm-reader -O3 --features rqrr-baseline']);
