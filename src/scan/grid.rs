@@ -178,12 +178,14 @@ pub fn corners(a: Finder, b: Finder, c: Finder) -> Option<(Corners, f32)> {
     Some((Corners { tl, tr: p, bl: q }, score))
 }
 
-/// A pixel box around the code with these corners (its three finders, the
-/// fourth corner they imply, and a margin of eight modules).
+/// A pixel box around the code with these corners: its three finders' centres
+/// and the fourth corner they imply, five modules out (the code's edge is
+/// 3.5 modules beyond them, the rest is for corners a little off; no more,
+/// as every pixel of the box is searched again at twice the scale).
 pub fn region(c: &Corners, width: usize, height: usize) -> [usize; 4] {
     let xs = [c.tl.x, c.tr.x, c.bl.x, c.tr.x + c.bl.x - c.tl.x];
     let ys = [c.tl.y, c.tr.y, c.bl.y, c.tr.y + c.bl.y - c.tl.y];
-    let margin = 8.0 * c.tl.module.max(c.tr.module).max(c.bl.module);
+    let margin = 5.0 * c.tl.module.max(c.tr.module).max(c.bl.module);
     let lo = |v: &[f32; 4]| (v.iter().copied().fold(f32::MAX, f32::min) - margin).max(0.0) as usize;
     let hi = |v: &[f32; 4], max: usize| {
         ((v.iter().copied().fold(f32::MIN, f32::max) + margin).max(0.0) as usize).clamp(1, max)
