@@ -133,8 +133,7 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Strin
     // code of the first pass, in the colours it was seen in, then (for
     // frames of camera size) all of it, dark on light.
     let region = scan.region.take();
-    if let Some(([x0, y0, x1, y1], inverted)) = region {
-        let area = [x0, y0, x1, y1];
+    if let Some((area, inverted)) = region {
         let bits = binarize::BitImage::within(luma, &fine, inverted, area).doubled(Some(area));
         let texts = read_codes(&bits, &mut scan, IMAGE_BUDGET);
         if !texts.is_empty() {
