@@ -412,17 +412,18 @@ impl<'a> BitImage<'a> {
         // Image columns j0..j1 hold the view's x0..x1, with the column
         // before and after them (the edge one repeated at the borders).
         let (j0, j1) = (x0 >> 1, x1.div_ceil(2));
-        let mix = |j: usize| 3 * u16::from(here[j]) + u16::from(near[j]);
+        let mix = |a: u8, b: u8| 3 * u16::from(a) + u16::from(b);
+        let column = |j: usize| mix(here[j], near[j]);
         let mixed = &mut buffers.mixed;
         mixed.clear();
-        mixed.push(mix(j0.saturating_sub(1)));
+        mixed.push(column(j0.saturating_sub(1)));
         mixed.extend(
             here[j0..j1]
                 .iter()
                 .zip(&near[j0..j1])
-                .map(|(&a, &b)| 3 * u16::from(a) + u16::from(b)),
+                .map(|(&a, &b)| mix(a, b)),
         );
-        mixed.push(mix(j1.min(w - 1)));
+        mixed.push(column(j1.min(w - 1)));
         let pixels = &mut buffers.pixels;
         pixels.resize(2 * (j1 - j0), 0);
         for (pair, m) in pixels.chunks_exact_mut(2).zip(mixed.windows(3)) {

@@ -11,11 +11,11 @@ use super::binarize::BitImage;
 use super::decode::Grid;
 use super::finder::Finder;
 
-/// Work one image may still take, in units of about one place an
-/// alignment pattern is looked for: a grid sampled costs its modules / 16,
-/// a pass over the image its pixels / 256 (see `scan::budget`). An image
-/// full of finder-like clutter gives many false triples of finders, and
-/// each would otherwise cost its full search.
+/// Work one image's triples of finders may still take, in units of about
+/// one place an alignment pattern is looked for: a grid sampled costs its
+/// modules / 16 (see `scan::IMAGE_BUDGET`). An image full of finder-like
+/// clutter gives many false triples of finders, and each would otherwise
+/// cost its full search.
 pub struct Budget(std::cell::Cell<u32>);
 
 impl Budget {
@@ -32,6 +32,16 @@ impl Budget {
         let left = self.0.get();
         self.0.set(left.saturating_sub(units));
         left >= units
+    }
+
+    /// Runs `work` on a budget of at most `most` of what is left here, and
+    /// takes from this one what `work` spent.
+    pub fn share<T>(&self, most: u32, work: impl FnOnce(&Budget) -> T) -> T {
+        let share = self.left().min(most);
+        let part = Budget::new(share);
+        let out = work(&part);
+        self.spend(share - part.left());
+        out
     }
 }
 

@@ -261,24 +261,24 @@ fn read_codes(bits: &binarize::BitImage, scan: &mut Scan, most: u32) -> Vec<Stri
     }
     let mut used = vec![false; n];
     let mut texts: Vec<String> = Vec::new();
-    let pass = grid::Budget::new(scan.budget.left().min(most));
-    let share = pass.left();
-    for (_, idx, c) in &triples {
-        if idx.iter().any(|&i| used[i]) {
-            continue;
-        }
-        scan.code = true;
-        if scan.region.is_none() {
-            scan.region = Some((grid::region(c, bits.width, bits.height), bits.inverted()));
-        }
-        if let Some(text) = read_at(bits, c, &pass) {
-            idx.iter().for_each(|&i| used[i] = true);
-            if !texts.contains(&text) {
-                texts.push(text);
+    let (budget, code, region) = (&scan.budget, &mut scan.code, &mut scan.region);
+    budget.share(most, |pass| {
+        for (_, idx, c) in &triples {
+            if idx.iter().any(|&i| used[i]) {
+                continue;
+            }
+            *code = true;
+            if region.is_none() {
+                *region = Some((grid::region(c, bits.width, bits.height), bits.inverted()));
+            }
+            if let Some(text) = read_at(bits, c, pass) {
+                idx.iter().for_each(|&i| used[i] = true);
+                if !texts.contains(&text) {
+                    texts.push(text);
+                }
             }
         }
-    }
-    scan.budget.spend(share - pass.left());
+    });
     texts
 }
 
@@ -306,13 +306,10 @@ pub(crate) fn keep_best<T>(
 /// the triple's share of the budget.
 fn read_at(bits: &binarize::BitImage, c: &grid::Corners, total: &grid::Budget) -> Option<String> {
     let estimated = grid::sizes(bits, c);
-    let share = total
-        .left()
-        .min(estimated.first().map_or(0, |&s| triple_budget(s)));
-    let budget = &grid::Budget::new(share);
-    let read = read_sizes(bits, c, SizeQueue::new(estimated), budget);
-    total.spend(share - budget.left());
-    read
+    let most = estimated.first().map_or(0, |&s| triple_budget(s));
+    total.share(most, |budget| {
+        read_sizes(bits, c, SizeQueue::new(estimated), budget)
+    })
 }
 
 /// Reads the code whose finders are `c` at the sizes `sizes` gives.
