@@ -74,6 +74,43 @@ fn dark_bits(block: &[u8], t: u8, flip: u8) -> u8 {
     ((at_most >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
+/// One bit a pixel for the eight view pixels over four image columns of a
+/// doubled row (the first pixel lowest), as [`dark_bits`] gives for the
+/// pixels [`BitImage::value`] mixes: `mixed` holds the column before the
+/// four, the four, and the one after, each mixed from its two image rows.
+/// View pixel 2i is (3 m[i] + m[i - 1] + 8) / 16 and 2i + 1 is
+/// (3 m[i] + m[i + 1] + 8) / 16, so it is dark (at or below `t`) exactly
+/// where 3 m[i] + m[i ± 1] is at most 16 t + 7; in the negative image
+/// (`flip` 255) where it is at least 16 (255 - t) - 8. The four sums of
+/// each parity are the 16-bit lanes of one integer, compared at once.
+fn doubled_dark_bits(mixed: &[u16; 6], t: u8, flip: u8) -> u8 {
+    const HIGH: u64 = 0x8000_8000_8000_8000;
+    const ONES: u64 = 0x0001_0001_0001_0001;
+    let lanes = |m: &[u16]| {
+        m.iter()
+            .take(4)
+            .rev()
+            .fold(0u64, |all, &v| (all << 16) | u64::from(v))
+    };
+    let (before, centre, after) = (lanes(&mixed[..]), lanes(&mixed[1..]), lanes(&mixed[2..]));
+    // At most 4 × 1020: no lane carries into the next.
+    let (even, odd) = (3 * centre + before, 3 * centre + after);
+    // The top bit of each lane: set where the lane is dark.
+    let dark = |sums: u64| {
+        if flip == 0 {
+            (((u64::from(t) * 16 + 7) * ONES) | HIGH) - sums
+        } else {
+            let least = (16 * (255 - u64::from(t))).saturating_sub(8);
+            (sums | HIGH) - least * ONES
+        }
+    };
+    // Lane i's top bit (bit 16 i + 15) to bit 2 i of the top byte: the
+    // multiplier's other products land on bits no two share, outside it.
+    let gather =
+        |high: u64| ((((high & HIGH) >> 15).wrapping_mul(0x0001_0004_0010_0040)) >> 48) as u8;
+    gather(dark(even)) & 0x55 | (gather(dark(odd)) << 1) & 0xaa
+}
+
 /// Sum, minimum and maximum of each block of an image, row by row.
 pub struct BlockStats {
     width: usize,
@@ -169,12 +206,20 @@ fn accumulate<const B: usize>(
     }
 }
 
+/// Where one coordinate of a view pixel falls in the image: the image
+/// pixel it lies in, the one mixed with it at a quarter's weight when the
+/// view is doubled (else the same), and their threshold block.
+#[derive(Clone, Copy)]
+struct Axis {
+    at: usize,
+    near: usize,
+    block: usize,
+}
+
 /// Room for one row of a doubled view while the finder search scans it.
 #[derive(Default)]
 pub struct RowBuffers {
-    /// The row's pixels.
-    pixels: Vec<u8>,
-    /// The two image rows it lies between, mixed.
+    /// The two image rows it lies between, mixed, a column each.
     mixed: Vec<u16>,
 }
 
@@ -279,67 +324,68 @@ impl<'a> BitImage<'a> {
             }
         }
         // The levels' sum, the darkest and the lightest pixel over each
-        // window: along each row of blocks first, then down the columns a
-        // row at a time.
+        // window: along each row of blocks first, then down the columns.
+        // Windows are five blocks long unless the image is narrower: the
+        // usual case is written out for five.
         let mut sums = vec![0u32; bw * bh];
         let mut lows = vec![0u8; bw * bh];
         let mut highs = vec![0u8; bw * bh];
-        let mut prefix = vec![0u32; bw + 1];
         for by in cy0..cy1 {
             let row = by * bw..(by + 1) * bw;
-            for (bx, &b) in black[row.clone()].iter().enumerate().take(cx1).skip(cx0) {
-                prefix[bx + 1] = prefix[bx] + b;
-            }
-            let (dark_row, light_row) = (&darkest[row.clone()], &lightest[row.clone()]);
+            let (level, dark, light) = (&black[row.clone()], &darkest[row.clone()], &lightest[row]);
             for bx in tx0..tx1 {
                 let (x0, x1) = window(bx, bw);
-                sums[by * bw + bx] = prefix[x1] - prefix[x0];
-                lows[by * bw + bx] = dark_row[x0..x1].iter().copied().min().unwrap_or(255);
-                highs[by * bw + bx] = light_row[x0..x1].iter().copied().max().unwrap_or(0);
+                let i = by * bw + bx;
+                if let (Some(l), Some(d), Some(h)) = (
+                    level[x0..].first_chunk::<5>(),
+                    dark[x0..].first_chunk::<5>(),
+                    light[x0..].first_chunk::<5>(),
+                ) {
+                    sums[i] = l[0] + l[1] + l[2] + l[3] + l[4];
+                    lows[i] = d[0].min(d[1]).min(d[2]).min(d[3]).min(d[4]);
+                    highs[i] = h[0].max(h[1]).max(h[2]).max(h[3]).max(h[4]);
+                } else {
+                    sums[i] = level[x0..x1].iter().sum();
+                    lows[i] = dark[x0..x1].iter().copied().min().unwrap_or(255);
+                    highs[i] = light[x0..x1].iter().copied().max().unwrap_or(0);
+                }
             }
         }
+        // Halfway between the darkest and lightest pixel near by, where
+        // they differ enough to be ink and paper: the mean leans towards
+        // whichever covers more of the window, which on a blurred or faint
+        // code swallows one-module rings.
+        let rule = |sum: u32, blocks: u32, lo: u8, hi: u8| {
+            let (lo, hi) = (u32::from(lo), u32::from(hi));
+            if !invert && hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE {
+                ((lo + hi) / 2) as u8
+            } else {
+                // An average of levels of at most 255.
+                (sum / blocks) as u8
+            }
+        };
         let mut threshold = vec![0u8; bw * bh];
-        let span = tx0..tx1;
-        let (mut sum, mut lo, mut hi) = (vec![0u32; bw], vec![0u8; bw], vec![0u8; bw]);
         for by in ty0..ty1 {
             let (y0, y1) = window(by, bh);
-            sum.fill(0);
-            lo.fill(255);
-            hi.fill(0);
-            for yy in y0..y1 {
-                let row = yy * bw + span.start..yy * bw + span.end;
-                for (s, &v) in sum[span.clone()].iter_mut().zip(&sums[row.clone()]) {
-                    *s += v;
+            let out = &mut threshold[by * bw + tx0..by * bw + tx1];
+            if y1 - y0 == 5 && bw >= 5 {
+                // Five rows of 25 blocks' windows, a column at a time.
+                let at: [usize; 5] = std::array::from_fn(|k| (y0 + k) * bw);
+                for (t, bx) in out.iter_mut().zip(tx0..tx1) {
+                    let sum = at.iter().map(|&r| sums[r + bx]).sum();
+                    let lo = at.iter().map(|&r| lows[r + bx]).min().unwrap_or(255);
+                    let hi = at.iter().map(|&r| highs[r + bx]).max().unwrap_or(0);
+                    *t = rule(sum, 25, lo, hi);
                 }
-                for (l, &v) in lo[span.clone()].iter_mut().zip(&lows[row.clone()]) {
-                    *l = (*l).min(v);
+            } else {
+                for (t, bx) in out.iter_mut().zip(tx0..tx1) {
+                    let (x0, x1) = window(bx, bw);
+                    let column = (y0..y1).map(|y| y * bw + bx);
+                    let sum = column.clone().map(|i| sums[i]).sum();
+                    let lo = column.clone().map(|i| lows[i]).min().unwrap_or(255);
+                    let hi = column.map(|i| highs[i]).max().unwrap_or(0);
+                    *t = rule(sum, ((y1 - y0) * (x1 - x0)) as u32, lo, hi);
                 }
-                for (h, &v) in hi[span.clone()].iter_mut().zip(&highs[row]) {
-                    *h = (*h).max(v);
-                }
-            }
-            let out = &mut threshold[by * bw..(by + 1) * bw];
-            for (bx, t) in out.iter_mut().enumerate().take(tx1).skip(tx0) {
-                let (x0, x1) = window(bx, bw);
-                // An average of levels of at most 255; the window is 5 × 5
-                // blocks unless the image is narrower (a constant divisor
-                // is a multiplication).
-                let blocks = ((y1 - y0) * (x1 - x0)) as u32;
-                let mean = if blocks == 25 {
-                    sum[bx] / 25
-                } else {
-                    sum[bx] / blocks
-                };
-                let (lo, hi) = (u32::from(lo[bx]), u32::from(hi[bx]));
-                // Halfway between the darkest and lightest pixel near by,
-                // where they differ enough to be ink and paper: the mean
-                // leans towards whichever covers more of the window, which
-                // on a blurred or faint code swallows one-module rings.
-                *t = if !invert && hi - lo >= MIN_RANGE && hi - lo < MAX_RANGE {
-                    (lo + hi) / 2
-                } else {
-                    mean
-                } as u8;
             }
         }
         BitImage {
@@ -384,65 +430,76 @@ impl<'a> BitImage<'a> {
         }
     }
 
-    /// The value of the pixel at (x, y), inside the view.
+    /// Where view column `v` (or row, if `vertical`) falls in the image
+    /// (see [`Axis`]); `None` outside the view.
     #[inline(always)]
-    fn pixel(&self, x: usize, y: usize) -> u8 {
-        if self.scale == 0 {
-            return self.luma[y * self.image_width + x];
-        }
+    fn axis(&self, v: i32, vertical: bool) -> Option<Axis> {
+        let (view, image) = if vertical {
+            (self.height, self.image_height)
+        } else {
+            (self.width, self.image_width)
+        };
+        let v = usize::try_from(v).ok().filter(|&v| v < view)?;
+        let at = v >> self.scale;
         // Pixel 2i's centre lies a quarter of an image pixel before the
         // centre of image pixel i, pixel 2i + 1's a quarter after: weights
-        // 3/4 and 1/4 along each axis.
-        let (i, near_i) = (y >> 1, neighbour(y, self.image_height));
-        let (j, near_j) = (x >> 1, neighbour(x, self.image_width));
-        let at = |r: usize, c: usize| u16::from(self.luma[r * self.image_width + c]);
-        let row = |r: usize| 3 * at(r, j) + at(r, near_j);
-        ((3 * row(i) + row(near_i) + 8) / 16) as u8
+        // 3/4 and 1/4.
+        let near = if self.scale == 0 {
+            at
+        } else {
+            neighbour(v, image)
+        };
+        Some(Axis {
+            at,
+            near,
+            block: at >> self.shift,
+        })
     }
 
-    /// Pixels `x0..x1` of row `y` of a doubled view, into `buffers.pixels`:
-    /// what [`BitImage::pixel`] gives, a row at a time. The two image rows
-    /// are mixed first (into `buffers.mixed`), then each mixed column gives
-    /// the two view pixels over it, with its left and its right neighbour:
-    /// a loop with no branch.
-    fn doubled_row(&self, y: usize, x0: usize, x1: usize, buffers: &mut RowBuffers) {
+    /// The value of the pixel at `column` and `row`.
+    #[inline(always)]
+    fn value(&self, column: Axis, row: Axis) -> u8 {
+        let w = self.image_width;
+        if self.scale == 0 {
+            return self.luma[row.at * w + column.at];
+        }
+        let at = |r: usize, c: usize| u16::from(self.luma[r * w + c]);
+        let mix = |r: usize| 3 * at(r, column.at) + at(r, column.near);
+        ((3 * mix(row.at) + mix(row.near) + 8) / 16) as u8
+    }
+
+    /// Whether the pixel at `column` and `row` is dark.
+    #[inline(always)]
+    fn dark(&self, column: Axis, row: Axis) -> bool {
+        let t = self.threshold[row.block * self.blocks_wide + column.block];
+        self.value(column, row) ^ self.flip <= t
+    }
+
+    /// The image columns under view pixels `x0..x1` (both even) of row
+    /// `y` of a doubled view, each mixed from the two image rows the view
+    /// row lies between (as [`BitImage::value`] mixes them), into
+    /// `buffers.mixed`: the column before them first and the one after
+    /// them last (the edge ones repeated at the borders), then zeros up
+    /// to a whole number of groups of four columns for
+    /// [`doubled_dark_bits`].
+    fn mixed_columns(&self, y: usize, x0: usize, x1: usize, buffers: &mut RowBuffers) {
         let w = self.image_width;
         let here = &self.luma[(y >> 1) * w..][..w];
         let near = &self.luma[neighbour(y, self.image_height) * w..][..w];
-        // Image columns j0..j1 hold the view's x0..x1, with the column
-        // before and after them (the edge one repeated at the borders).
-        let (j0, j1) = (x0 >> 1, x1.div_ceil(2));
+        let (j0, j1) = (x0 >> 1, x1 >> 1);
         let mix = |a: u8, b: u8| 3 * u16::from(a) + u16::from(b);
-        let column = |j: usize| mix(here[j], near[j]);
         let mixed = &mut buffers.mixed;
         mixed.clear();
-        mixed.push(column(j0.saturating_sub(1)));
+        mixed.push(mix(here[j0.saturating_sub(1)], near[j0.saturating_sub(1)]));
         mixed.extend(
             here[j0..j1]
                 .iter()
                 .zip(&near[j0..j1])
                 .map(|(&a, &b)| mix(a, b)),
         );
-        mixed.push(column(j1.min(w - 1)));
-        let pixels = &mut buffers.pixels;
-        pixels.resize(2 * (j1 - j0), 0);
-        for (pair, m) in pixels.chunks_exact_mut(2).zip(mixed.windows(3)) {
-            let centre = 3 * m[1] + 8;
-            pair[0] = ((centre + m[0]) >> 4) as u8;
-            pair[1] = ((centre + m[2]) >> 4) as u8;
-        }
-        // An odd x0 or x1 starts or ends halfway through a column.
-        pixels.truncate(x1.saturating_sub(x0 & !1));
-        if x0 & 1 == 1 {
-            pixels.remove(0);
-        }
-    }
-
-    /// The threshold of the pixel at (x, y), inside the view.
-    #[inline]
-    fn threshold_at(&self, x: usize, y: usize) -> u8 {
-        self.threshold[((y >> self.scale) >> self.shift) * self.blocks_wide
-            + ((x >> self.scale) >> self.shift)]
+        let last = j1.min(w - 1);
+        mixed.push(mix(here[last], near[last]));
+        mixed.resize((j1 - j0).next_multiple_of(4) + 2, 0);
     }
 
     /// Whether this is the negative image (light-on-dark codes).
@@ -453,21 +510,34 @@ impl<'a> BitImage<'a> {
     /// How far the pixel at (x, y) is below its threshold (positive: dark);
     /// outside the image, a light pixel.
     pub fn darkness(&self, x: i32, y: i32) -> i32 {
-        if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
+        let (Some(column), Some(row)) = (self.axis(x, false), self.axis(y, true)) else {
             return -64;
-        }
-        let (x, y) = (x as usize, y as usize);
-        i32::from(self.threshold_at(x, y)) - i32::from(self.pixel(x, y) ^ self.flip)
+        };
+        let t = self.threshold[row.block * self.blocks_wide + column.block];
+        i32::from(t) - i32::from(self.value(column, row) ^ self.flip)
     }
 
     /// Whether the pixel at (x, y) is dark; outside the image is light.
     #[inline]
     pub fn get(&self, x: i32, y: i32) -> bool {
-        if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
-            return false;
+        match (self.axis(x, false), self.axis(y, true)) {
+            (Some(column), Some(row)) => self.dark(column, row),
+            _ => false,
         }
-        let (x, y) = (x as usize, y as usize);
-        self.pixel(x, y) ^ self.flip <= self.threshold_at(x, y)
+    }
+
+    /// Whether each pixel of column `x` is dark, by its row: `None` outside
+    /// the view. What is the same down the column is worked out once.
+    pub fn column(&self, x: i32) -> impl Fn(i32) -> Option<bool> + '_ {
+        let column = self.axis(x, false);
+        move |y| Some(self.dark(column?, self.axis(y, true)?))
+    }
+
+    /// Whether each pixel of row `y` is dark, by its column: `None` outside
+    /// the view. What is the same along the row is worked out once.
+    pub fn row(&self, y: i32) -> impl Fn(i32) -> Option<bool> + '_ {
+        let row = self.axis(y, true);
+        move |x| Some(self.dark(self.axis(x, false)?, row?))
     }
 
     /// Where the colour changes along row `y` within the search box's
@@ -477,49 +547,68 @@ impl<'a> BitImage<'a> {
     /// row to row.
     pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>, buffers: &mut RowBuffers) -> bool {
         let [x0, _, x1, _] = self.search;
-        let luma = if self.scale == 0 {
-            &self.luma[y * self.image_width..][x0..x1]
-        } else {
-            self.doubled_row(y, x0, x1, buffers);
-            &buffers.pixels[..]
-        };
-        // Each group of eight pixels lies within one threshold block: x0
-        // is a block's start.
         let t_row = &self.threshold[((y >> self.scale) >> self.shift) * self.blocks_wide..]
             [..self.blocks_wide];
-        let threshold = |x: usize| t_row[(x >> self.scale) >> self.shift];
-        let first = luma[0] ^ self.flip <= threshold(x0);
-        edges.clear();
-        edges.push(x0 as u32);
-        // 64 pixels at a time: a bit a pixel, set where dark; a change of
-        // colour is a bit that differs from the one before it. Rows are
-        // mostly long runs, so this visits changes, not pixels.
-        let mut prev = u64::from(first);
-        for (w, word) in luma.chunks(64).enumerate() {
-            let mut dark = 0u64;
-            for (b, group) in word.chunks(GROUP).enumerate() {
-                let t = threshold(x0 + w * 64 + b * GROUP);
-                dark |= u64::from(dark_bits(group, t, self.flip)) << (b * GROUP);
-            }
-            let len = word.len();
-            let mut changes = dark ^ ((dark << 1) | prev);
-            if len < 64 {
-                changes &= (1u64 << len) - 1;
-            }
-            while changes != 0 {
-                edges.push((x0 + w * 64) as u32 + changes.trailing_zeros());
-                changes &= changes - 1;
-            }
-            prev = (dark >> (len - 1)) & 1;
+        // Each group of eight pixels lies within one threshold block: x0
+        // is a block's start.
+        let threshold = |g: usize| t_row[((x0 + g * GROUP) >> self.scale) >> self.shift];
+        if self.scale == 0 {
+            let row = &self.luma[y * self.image_width..][x0..x1];
+            push_edges(x0, row.len(), edges, |g| {
+                let group = &row[g * GROUP..((g + 1) * GROUP).min(row.len())];
+                dark_bits(group, threshold(g), self.flip)
+            })
+        } else {
+            // Four image columns a group, each the column before it too.
+            self.mixed_columns(y, x0, x1, buffers);
+            let mixed = &buffers.mixed;
+            push_edges(x0, x1 - x0, edges, |g| {
+                mixed[4 * g..]
+                    .first_chunk()
+                    .map_or(0, |m| doubled_dark_bits(m, threshold(g), self.flip))
+            })
         }
-        edges.push(x1 as u32);
-        first
     }
+}
+
+/// What [`BitImage::row_edges`] lists for the `len` pixels from `x0` whose
+/// groups of [`GROUP`] pixels are dark where `bits` of the group's index
+/// says: 64 pixels at a time, a bit a pixel; a change of colour is a bit
+/// that differs from the one before it. Rows are mostly long runs, so this
+/// visits changes, not pixels. Returns whether the first pixel is dark.
+fn push_edges(x0: usize, len: usize, edges: &mut Vec<u32>, bits: impl Fn(usize) -> u8) -> bool {
+    const WORD: usize = 64;
+    let groups = len.div_ceil(GROUP);
+    edges.clear();
+    edges.push(x0 as u32);
+    let (mut first, mut prev) = (false, 0u64);
+    for w in 0..len.div_ceil(WORD) {
+        let g0 = w * WORD / GROUP;
+        let dark = (g0..(g0 + WORD / GROUP).min(groups)).fold(0u64, |dark, g| {
+            dark | u64::from(bits(g)) << ((g - g0) * GROUP)
+        });
+        if w == 0 {
+            first = dark & 1 == 1;
+            prev = dark & 1;
+        }
+        let n = (len - w * WORD).min(WORD);
+        let mut changes = dark ^ ((dark << 1) | prev);
+        if n < WORD {
+            changes &= (1u64 << n) - 1;
+        }
+        while changes != 0 {
+            edges.push((x0 + w * WORD) as u32 + changes.trailing_zeros());
+            changes &= changes - 1;
+        }
+        prev = (dark >> (n - 1)) & 1;
+    }
+    edges.push((x0 + len) as u32);
+    first
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{BitImage, BlockStats, RowBuffers, dark_bits};
+    use super::{BitImage, BlockStats, RowBuffers, dark_bits, doubled_dark_bits};
 
     #[test]
     fn block_statistics_are_each_blocks_sum_darkest_and_lightest() {
@@ -590,7 +679,8 @@ mod tests {
                     + at(ax + 1.0, ay) * fx * (1.0 - fy)
                     + at(ax, ay + 1.0) * (1.0 - fx) * fy
                     + at(ax + 1.0, ay + 1.0) * fx * fy;
-                let got = f64::from(big.pixel(x, y));
+                let (column, row) = (big.axis(x as i32, false), big.axis(y as i32, true));
+                let got = f64::from(big.value(column.unwrap(), row.unwrap()));
                 assert!((got - want).abs() <= 0.5, "({x}, {y}): {got} vs {want}");
             }
         }
@@ -725,8 +815,9 @@ mod tests {
                             && y >= area[1] >> shift << shift
                             && x < area[2].div_ceil(1 << shift) << shift
                             && y < area[3].div_ceil(1 << shift) << shift;
-                        let want = if inside { whole.threshold_at(x, y) } else { 0 };
-                        assert_eq!(part.threshold_at(x, y), want, "{area:?} ({x}, {y})");
+                        let block = (y >> shift) * whole.blocks_wide + (x >> shift);
+                        let want = if inside { whole.threshold[block] } else { 0 };
+                        assert_eq!(part.threshold[block], want, "{area:?} ({x}, {y})");
                     }
                 }
             }
@@ -734,23 +825,62 @@ mod tests {
     }
 
     #[test]
-    fn a_doubled_row_is_its_pixels_one_by_one() {
-        // Rows of an odd and an even width, from any column to any other,
-        // at the top, inside and at the bottom.
-        for (width, height) in [(7, 5), (12, 4), (1, 2)] {
-            let luma: Vec<u8> = (0..width * height).map(|i| (i * 89 % 256) as u8).collect();
-            let stats = BlockStats::new(width, height, &luma, 2);
-            let big = BitImage::new(&luma, &stats, false).doubled(None);
-            let mut buffers = RowBuffers::default();
-            for y in 0..2 * height {
-                for x0 in 0..2 * width {
-                    for x1 in x0..=2 * width {
-                        big.doubled_row(y, x0, x1, &mut buffers);
-                        let want: Vec<u8> = (x0..x1).map(|x| big.pixel(x, y)).collect();
-                        assert_eq!(
-                            buffers.pixels, want,
-                            "{width} × {height}, row {y}, {x0}..{x1}"
-                        );
+    fn doubled_pixels_compared_at_once_agree_with_one_at_a_time() {
+        // Every threshold and flip, against mixed columns at random and
+        // against sums on either side of each threshold's boundary.
+        let mut seed = 7u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((seed >> 8) % 1021) as u16
+        };
+        for flip in [0u8, 255] {
+            for t in 0..=255u8 {
+                let mut cases: Vec<[u16; 6]> = (0..64).map(|_| [0; 6].map(|_| next())).collect();
+                let bound = if flip == 0 {
+                    16 * i32::from(t) + 7
+                } else {
+                    16 * (255 - i32::from(t)) - 8
+                };
+                for sum in bound - 2..=bound + 2 {
+                    let centre = (sum / 3).clamp(0, 1020);
+                    let side = sum - 3 * centre;
+                    if (0..=1020).contains(&side) {
+                        let (c, n) = (centre as u16, side as u16);
+                        cases.push([n, c, n, c, n, c]);
+                        cases.push([c, c, n, c, c, n]);
+                    }
+                }
+                for m in &cases {
+                    let want = (0..4).fold(0u8, |bits, i| {
+                        let pixel = |side: u16| ((3 * m[i + 1] + side + 8) >> 4) as u8;
+                        let dark = |p: u8| u8::from(p ^ flip <= t);
+                        bits | dark(pixel(m[i])) << (2 * i) | dark(pixel(m[i + 2])) << (2 * i + 1)
+                    });
+                    assert_eq!(
+                        doubled_dark_bits(m, t, flip),
+                        want,
+                        "t {t} flip {flip} {m:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn columns_and_rows_are_the_pixels_one_by_one() {
+        let (width, height) = (21, 13);
+        let luma: Vec<u8> = (0..width * height).map(|i| (i * 113 % 256) as u8).collect();
+        let stats = BlockStats::new(width, height, &luma, 2);
+        for invert in [false, true] {
+            let bits = BitImage::new(&luma, &stats, invert);
+            for view in [bits.doubled(None), bits] {
+                let (w, h) = (view.width as i32, view.height as i32);
+                let inside = |x: i32, y: i32| x >= 0 && y >= 0 && x < w && y < h;
+                for x in -2..w + 2 {
+                    for y in -2..h + 2 {
+                        let want = inside(x, y).then(|| view.get(x, y));
+                        assert_eq!(view.column(x)(y), want, "column {x}, row {y}");
+                        assert_eq!(view.row(y)(x), want, "row {y}, column {x}");
                     }
                 }
             }
@@ -759,28 +889,56 @@ mod tests {
 
     #[test]
     fn row_edges_list_every_change_of_colour() {
-        // A row wider than one 64-pixel word, with runs of every length
-        // from one pixel, read whole and doubled, in both colours.
-        let width = 150;
-        let row: Vec<u8> = (0..width)
-            .map(|x| if (x * x / 7) % 3 == 0 { 20 } else { 230 })
-            .collect();
-        let luma: Vec<u8> = row.iter().copied().cycle().take(width * 3).collect();
-        for (shift, invert) in [(3, false), (3, true), (2, false), (2, true)] {
-            let stats = BlockStats::new(width, 3, &luma, shift);
-            let bits = BitImage::new(&luma, &stats, invert);
-            for view in [bits.doubled(None), bits] {
-                let (mut edges, mut buffers) = (Vec::new(), RowBuffers::default());
-                let first = view.row_edges(1, &mut edges, &mut buffers);
-                let mut want = vec![0u32];
-                for x in 1..view.width {
-                    if view.get(x as i32, 1) != view.get(x as i32 - 1, 1) {
-                        want.push(x as u32);
+        // Rows wider than one 64-pixel word and not a whole number of
+        // words, with runs of every length from one pixel and noise on
+        // them (so pixels fall on every side of their thresholds), read
+        // whole and doubled (as the reader does: blocks of eight pixels,
+        // and of four at twice the scale), in both colours, over the whole
+        // row and from inside it.
+        let mut seed = 11u32;
+        let mut noise = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 24) as u8 % 90
+        };
+        for (width, height) in [(150, 6), (67, 5), (200, 4)] {
+            let luma: Vec<u8> = (0..width * height)
+                .map(|i| {
+                    let x = i % width + i / width;
+                    let base = if (x * x / 7) % 3 == 0 { 10 } else { 150 };
+                    base + noise()
+                })
+                .collect();
+            for invert in [false, true] {
+                let (fine, coarse) = (
+                    BlockStats::new(width, height, &luma, 2),
+                    BlockStats::new(width, height, &luma, 3),
+                );
+                let views = [
+                    BitImage::new(&luma, &coarse, invert),
+                    BitImage::new(&luma, &fine, invert).doubled(None),
+                    BitImage::new(&luma, &fine, invert).doubled(Some([13, 1, width - 9, 3])),
+                ];
+                for view in views {
+                    let [x0, y0, x1, y1] = view.search;
+                    for y in y0..y1 {
+                        let (mut edges, mut buffers) = (Vec::new(), RowBuffers::default());
+                        let first = view.row_edges(y, &mut edges, &mut buffers);
+                        let dark = |x: usize| view.get(x as i32, y as i32);
+                        let mut want = vec![x0 as u32];
+                        want.extend(
+                            (x0 + 1..x1)
+                                .filter(|&x| dark(x) != dark(x - 1))
+                                .map(|x| x as u32),
+                        );
+                        want.push(x1 as u32);
+                        assert_eq!(first, dark(x0));
+                        assert_eq!(
+                            edges, want,
+                            "invert {invert}, {x0}..{x1} of {}, row {y}",
+                            view.width
+                        );
                     }
                 }
-                want.push(view.width as u32);
-                assert_eq!(first, view.get(0, 1));
-                assert_eq!(edges, want, "invert {invert}, width {}", view.width);
             }
         }
     }

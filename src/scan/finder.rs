@@ -50,66 +50,58 @@ fn ratio_ok(r: &[u32; 5]) -> bool {
         && 2 * r[2] >= r[1] + r[3]
 }
 
-/// Run lengths of the five stripes along direction (dx, dy) through (x, y),
-/// with the centre offset (in steps) of the middle of the pattern. Each outer
-/// run is cut off after `max` steps.
-fn cross(img: &BitImage, x: i32, y: i32, dx: i32, dy: i32, max: u32) -> Option<([f32; 5], f32)> {
-    if !img.get(x, y) {
-        return None;
-    }
-    let mut r = [0u32; 5];
-    // Backwards: centre dark, light, dark.
-    let mut i = 0i32;
-    let at = |i: i32| img.get(x + i * dx, y + i * dy);
-    let inside = |i: i32| {
-        let (px, py) = (x + i * dx, y + i * dy);
-        px >= 0 && py >= 0 && (px as usize) < img.width && (py as usize) < img.height
-    };
-    while inside(i) && at(i) {
-        r[2] += 1;
-        i -= 1;
-        if r[2] > 3 * max {
-            return None;
+/// Run lengths of the five stripes along a line through a pixel, and the
+/// offset (in steps) of the pattern's centre from that pixel. `dark` says
+/// whether the pixel `i` steps along the line is dark (`None` past the
+/// image's edge); the pixel itself is step 0. Each outer run is cut off
+/// after `max` steps, the centre one after three times that.
+fn cross(dark: impl Fn(i32) -> Option<bool>, max: u32) -> Option<([f32; 5], f32)> {
+    // The run of pixels of one colour from step `i` on, in steps of
+    // `step`, counted up to one past `most`: its length, the step after
+    // it and what lies there.
+    let run = |mut i: i32, step: i32, colour: bool, most: u32| {
+        let mut n = 0;
+        loop {
+            let here = dark(i);
+            if here != Some(colour) || n > most {
+                return (n, i, here);
+            }
+            n += 1;
+            i += step;
         }
-    }
-    while inside(i) && !at(i) && r[1] <= max {
-        r[1] += 1;
-        i -= 1;
-    }
-    if !inside(i) || r[1] > max {
+    };
+    let mut r = [0u32; 5];
+    // Backwards: centre dark, light, dark; the light run must end on a
+    // dark pixel inside the image.
+    let (n, i, _) = run(0, -1, true, 3 * max);
+    r[2] = n;
+    if n == 0 || n > 3 * max {
         return None;
     }
-    while inside(i) && at(i) && r[0] <= max {
-        r[0] += 1;
-        i -= 1;
+    let (n, i, end) = run(i, -1, false, max);
+    r[1] = n;
+    if end.is_none() || n > max {
+        return None;
     }
-    if r[0] > max {
+    let (n, _, _) = run(i, -1, true, max);
+    r[0] = n;
+    if n > max {
         return None;
     }
     // Forwards.
-    let mut i = 1i32;
-    while inside(i) && at(i) {
-        r[2] += 1;
-        i += 1;
-        if r[2] > 3 * max {
-            return None;
-        }
-    }
-    while inside(i) && !at(i) && r[3] <= max {
-        r[3] += 1;
-        i += 1;
-    }
-    if !inside(i) || r[3] > max {
+    let (n, i, _) = run(1, 1, true, 3 * max - r[2]);
+    r[2] += n;
+    if r[2] > 3 * max {
         return None;
     }
-    while inside(i) && at(i) && r[4] <= max {
-        r[4] += 1;
-        i += 1;
-    }
-    if r[4] > max {
+    let (n, i, end) = run(i, 1, false, max);
+    r[3] = n;
+    if end.is_none() || n > max {
         return None;
     }
-    if !ratio_ok(&r) {
+    let (n, i, _) = run(i, 1, true, max);
+    r[4] = n;
+    if n > max || !ratio_ok(&r) {
         return None;
     }
     let runs = r.map(|v| v as f32);
@@ -122,7 +114,8 @@ fn cross(img: &BitImage, x: i32, y: i32, dx: i32, dy: i32, max: u32) -> Option<(
 fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Finder>) {
     let max = (h_total / 7.0 * 2.0).ceil() as u32 + 1;
     let x = cx as i32;
-    let Some((v, off)) = cross(img, x, y, 0, 1, max) else {
+    let column = img.column(x);
+    let Some((v, off)) = cross(|i| column(y + i), max) else {
         return;
     };
     let v_total: f32 = v.iter().sum();
@@ -130,13 +123,18 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
         return;
     }
     let cy = y as f32 + off;
-    let Some((h, off)) = cross(img, x, cy as i32, 1, 0, max) else {
+    let row = img.row(cy as i32);
+    let Some((h, off)) = cross(|i| row(x + i), max) else {
         return;
     };
     let cx = x as f32 + off;
     let h_total: f32 = h.iter().sum();
     // A diagonal through the centre must show the pattern too.
-    let Some((d, _)) = cross(img, cx as i32, cy as i32, 1, 1, max) else {
+    let (dx, dy) = (cx as i32, cy as i32);
+    let inside =
+        |x: i32, y: i32| x >= 0 && y >= 0 && (x as usize) < img.width && (y as usize) < img.height;
+    let diagonal = |i: i32| inside(dx + i, dy + i).then(|| img.get(dx + i, dy + i));
+    let Some((d, _)) = cross(diagonal, max) else {
         return;
     };
     let d_total: f32 = d.iter().sum::<f32>() * std::f32::consts::SQRT_2;
