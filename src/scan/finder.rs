@@ -50,21 +50,36 @@ fn ratio_ok(r: &[u32; 5]) -> bool {
         && 2 * r[2] >= r[1] + r[3]
 }
 
+/// The longest runs a cross may have: each outer one, the centre, and all
+/// five together. A run longer than its limit ends the cross there.
+#[derive(Clone, Copy)]
+struct Limits {
+    outer: u32,
+    centre: u32,
+    total: u32,
+}
+
 /// Run lengths of the five stripes along a line through a pixel, and the
 /// offset (in steps) of the pattern's centre from that pixel. `dark` says
 /// whether the pixel `i` steps along the line is dark (`None` past the
-/// image's edge); the pixel itself is step 0. Each outer run is cut off
-/// after `max` steps, the centre one after three times that.
-fn cross(dark: impl Fn(i32) -> Option<bool>, max: u32) -> Option<([f32; 5], f32)> {
+/// image's edge); the pixel itself is step 0.
+fn cross(dark: impl Fn(i32) -> Option<bool>, limits: Limits) -> Option<([f32; 5], f32)> {
+    // What the runs not yet read may still add up to.
+    let mut left = limits.total;
     // The run of pixels of one colour from step `i` on, in steps of
-    // `step`, counted up to one past `most`: its length, the step after
-    // it and what lies there.
-    let run = |mut i: i32, step: i32, colour: bool, most: u32| {
+    // `step`, if at most `most` long (and within `left`): its length, the
+    // step after it and what lies there.
+    let mut run = |mut i: i32, step: i32, colour: bool, most: u32| {
+        let most = most.min(left);
         let mut n = 0;
         loop {
             let here = dark(i);
-            if here != Some(colour) || n > most {
-                return (n, i, here);
+            if here != Some(colour) {
+                left -= n;
+                return Some((n, i, here));
+            }
+            if n == most {
+                return None;
             }
             n += 1;
             i += step;
@@ -73,35 +88,24 @@ fn cross(dark: impl Fn(i32) -> Option<bool>, max: u32) -> Option<([f32; 5], f32)
     let mut r = [0u32; 5];
     // Backwards: centre dark, light, dark; the light run must end on a
     // dark pixel inside the image.
-    let (n, i, _) = run(0, -1, true, 3 * max);
+    let (n, i, _) = run(0, -1, true, limits.centre)?;
     r[2] = n;
-    if n == 0 || n > 3 * max {
+    if n == 0 {
         return None;
     }
-    let (n, i, end) = run(i, -1, false, max);
+    let (n, i, end) = run(i, -1, false, limits.outer)?;
     r[1] = n;
-    if end.is_none() || n > max {
-        return None;
-    }
-    let (n, _, _) = run(i, -1, true, max);
-    r[0] = n;
-    if n > max {
-        return None;
-    }
+    end?;
+    r[0] = run(i, -1, true, limits.outer)?.0;
     // Forwards.
-    let (n, i, _) = run(1, 1, true, 3 * max - r[2]);
+    let (n, i, _) = run(1, 1, true, limits.centre - r[2])?;
     r[2] += n;
-    if r[2] > 3 * max {
-        return None;
-    }
-    let (n, i, end) = run(i, 1, false, max);
+    let (n, i, end) = run(i, 1, false, limits.outer)?;
     r[3] = n;
-    if end.is_none() || n > max {
-        return None;
-    }
-    let (n, i, _) = run(i, 1, true, max);
+    end?;
+    let (n, i, _) = run(i, 1, true, limits.outer)?;
     r[4] = n;
-    if n > max || !ratio_ok(&r) {
+    if !ratio_ok(&r) {
         return None;
     }
     let runs = r.map(|v| v as f32);
@@ -113,9 +117,21 @@ fn cross(dark: impl Fn(i32) -> Option<bool>, max: u32) -> Option<([f32; 5], f32)
 /// Confirms a row candidate centred at `cx` on row `y` with horizontal total `h_total`.
 fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Finder>) {
     let max = (h_total / 7.0 * 2.0).ceil() as u32 + 1;
+    let any = Limits {
+        outer: max,
+        centre: 3 * max,
+        total: u32::MAX,
+    };
+    // Down the column the five runs must add up to within 40 % of the
+    // row's (below): a longer run, a dark stroke say, is not followed to
+    // its end.
+    let down = Limits {
+        total: (1.4 * h_total) as u32 + 1,
+        ..any
+    };
     let x = cx as i32;
     let column = img.column(x);
-    let Some((v, off)) = cross(|i| column(y + i), max) else {
+    let Some((v, off)) = cross(|i| column(y + i), down) else {
         return;
     };
     let v_total: f32 = v.iter().sum();
@@ -124,7 +140,7 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
     }
     let cy = y as f32 + off;
     let row = img.row(cy as i32);
-    let Some((h, off)) = cross(|i| row(x + i), max) else {
+    let Some((h, off)) = cross(|i| row(x + i), any) else {
         return;
     };
     let cx = x as f32 + off;
@@ -134,7 +150,7 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
     let inside =
         |x: i32, y: i32| x >= 0 && y >= 0 && (x as usize) < img.width && (y as usize) < img.height;
     let diagonal = |i: i32| inside(dx + i, dy + i).then(|| img.get(dx + i, dy + i));
-    let Some((d, _)) = cross(diagonal, max) else {
+    let Some((d, _)) = cross(diagonal, any) else {
         return;
     };
     let d_total: f32 = d.iter().sum::<f32>() * std::f32::consts::SQRT_2;
@@ -201,4 +217,49 @@ pub fn find(img: &BitImage, max: usize) -> Vec<Finder> {
         super::keep_best(&mut best, c, max, |a, b| a.count > b.count);
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Limits, cross};
+
+    #[test]
+    fn a_cross_reads_five_runs_within_its_limits() {
+        // Light, then dark 2, light 2, dark 6, light 2, dark 2, then light;
+        // step 0 is the first pixel of the centre run.
+        let runs = [
+            (false, 3),
+            (true, 2),
+            (false, 2),
+            (true, 6),
+            (false, 2),
+            (true, 2),
+            (false, 3),
+        ];
+        let pixels: Vec<bool> = runs.iter().flat_map(|&(c, n)| vec![c; n]).collect();
+        let dark = |i: i32| pixels.get(usize::try_from(i + 7).ok()?).copied();
+        let limits = |outer, centre, total| Limits {
+            outer,
+            centre,
+            total,
+        };
+        let (r, centre) = cross(dark, limits(2, 6, 14)).expect("within every limit");
+        assert_eq!(r, [2.0, 2.0, 6.0, 2.0, 2.0]);
+        assert_eq!(centre, 3.0);
+        assert!(
+            cross(dark, limits(2, 6, 13)).is_none(),
+            "longer than the total"
+        );
+        assert!(
+            cross(dark, limits(1, 6, 14)).is_none(),
+            "an outer run too long"
+        );
+        assert!(
+            cross(dark, limits(2, 5, 14)).is_none(),
+            "the centre too long"
+        );
+        // The pattern cut off by the image's edge before a light run ends.
+        let cut = |i: i32| if i < -2 { None } else { dark(i) };
+        assert!(cross(cut, limits(2, 6, 14)).is_none());
+    }
 }
