@@ -304,7 +304,7 @@ pub fn decode_grid(g: &Grid, layout: &Layout) -> Result<String, GridError> {
             k += 1;
         }
     }
-    let gf = super::rs::Gf::new();
+    let gf = &super::rs::GF;
     let mut data = Vec::with_capacity(total);
     for blk in &mut data_blocks {
         if !gf.correct(blk, ec) {

@@ -10,21 +10,27 @@ pub struct Gf {
     log: [u8; 256],
 }
 
+/// The tables, worked out when the reader is compiled.
+pub static GF: Gf = Gf::new();
+
 impl Gf {
-    pub fn new() -> Gf {
+    const fn new() -> Gf {
         let mut exp = [0u8; 512];
         let mut log = [0u8; 256];
         let mut x: u16 = 1;
-        for i in 0..255 {
+        let mut i = 0;
+        while i < 255 {
             exp[i] = x as u8;
             log[x as usize] = i as u8;
             x <<= 1;
             if x & 0x100 != 0 {
                 x ^= 0x11D;
             }
+            i += 1;
         }
-        for i in 255..512 {
+        while i < 512 {
             exp[i] = exp[i - 255];
+            i += 1;
         }
         Gf { exp, log }
     }
@@ -51,9 +57,24 @@ impl Gf {
         self.exp[i % 255]
     }
 
-    /// Evaluates a polynomial stored lowest degree first.
-    fn eval_low(&self, p: &[u8], x: u8) -> u8 {
-        p.iter().rev().fold(0, |acc, &c| self.mul(acc, x) ^ c)
+    /// a · α^k, for k below 255: one table lookup fewer than [`Gf::mul`].
+    fn mul_alpha(&self, a: u8, k: usize) -> u8 {
+        if a == 0 {
+            0
+        } else {
+            self.exp[usize::from(self.log[usize::from(a)]) + k]
+        }
+    }
+
+    /// Evaluates a polynomial stored lowest degree first at α^k (k < 255).
+    fn eval_low(&self, p: &[u8], k: usize) -> u8 {
+        p.iter().rev().fold(0, |acc, &c| self.mul_alpha(acc, k) ^ c)
+    }
+
+    /// Evaluates a polynomial stored highest degree first (a block) at α^k
+    /// (k < 255).
+    fn eval_high(&self, p: &[u8], k: usize) -> u8 {
+        p.iter().fold(0, |acc, &c| self.mul_alpha(acc, k) ^ c)
     }
 
     /// Corrects `block` (data then `ec` check bytes) in place; false if it
@@ -64,12 +85,7 @@ impl Gf {
             return false;
         }
         // Syndromes: the block is r(x) = block[0]·x^(n−1) + … + block[n−1].
-        let synd: Vec<u8> = (0..ec)
-            .map(|j| {
-                let x = self.pow(j);
-                block.iter().fold(0, |acc, &c| self.mul(acc, x) ^ c)
-            })
-            .collect();
+        let synd: Vec<u8> = (0..ec).map(|j| self.eval_high(block, j)).collect();
         if synd.iter().all(|&s| s == 0) {
             return true;
         }
@@ -124,25 +140,23 @@ impl Gf {
         let mut found = 0;
         for pos in 0..n {
             let power = n - 1 - pos;
-            let x_inv = self.pow(255 - power % 255);
-            if self.eval_low(lambda, x_inv) != 0 {
+            // x⁻¹ = α^(255 − power), as a power of α below 255.
+            let inv = (255 - power % 255) % 255;
+            if self.eval_low(lambda, inv) != 0 {
                 continue;
             }
-            let den = self.eval_low(&deriv, x_inv);
+            let den = self.eval_low(&deriv, inv);
             if den == 0 {
                 return false;
             }
             let x = self.pow(power);
-            let e = self.mul(x, self.div(self.eval_low(&omega, x_inv), den));
+            let e = self.mul(x, self.div(self.eval_low(&omega, inv), den));
             block[pos] ^= e;
             found += 1;
         }
         if found != l {
             return false;
         }
-        (0..ec).all(|j| {
-            let x = self.pow(j);
-            block.iter().fold(0, |acc, &c| self.mul(acc, x) ^ c) == 0
-        })
+        (0..ec).all(|j| self.eval_high(block, j) == 0)
     }
 }
