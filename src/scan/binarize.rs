@@ -76,25 +76,22 @@ fn dark_bits(block: &[u8], t: u8, flip: u8) -> u8 {
 
 /// One bit a pixel for the eight view pixels over four image columns of a
 /// doubled row (the first pixel lowest), as [`dark_bits`] gives for the
-/// pixels [`BitImage::value`] mixes: `mixed` holds the column before the
-/// four, the four, and the one after, each mixed from its two image rows.
-/// View pixel 2i is (3 m[i] + m[i - 1] + 8) / 16 and 2i + 1 is
-/// (3 m[i] + m[i + 1] + 8) / 16, so it is dark (at or below `t`) exactly
-/// where 3 m[i] + m[i ± 1] is at most 16 t + 7; in the negative image
-/// (`flip` 255) where it is at least 16 (255 - t) - 8. The four sums of
-/// each parity are the 16-bit lanes of one integer, compared at once.
-fn doubled_dark_bits(mixed: &[u16; 6], t: u8, flip: u8) -> u8 {
+/// pixels [`BitImage::value`] mixes. `columns` holds the four columns, each
+/// mixed from its two image rows, in its 16-bit lanes (the first lowest);
+/// the top lane of `before` the column before them and the lowest lane of
+/// `after` the one after. View pixel 2i is (3 m[i] + m[i - 1] + 8) / 16 and
+/// 2i + 1 is (3 m[i] + m[i + 1] + 8) / 16, so it is dark (at or below `t`)
+/// exactly where 3 m[i] + m[i ± 1] is at most 16 t + 7; in the negative
+/// image (`flip` 255) where it is at least 16 (255 - t) - 8. The four sums
+/// of each parity are compared at once.
+fn doubled_dark_bits(before: u64, columns: u64, after: u64, t: u8, flip: u8) -> u8 {
     const HIGH: u64 = 0x8000_8000_8000_8000;
     const ONES: u64 = 0x0001_0001_0001_0001;
-    let lanes = |m: &[u16]| {
-        m.iter()
-            .take(4)
-            .rev()
-            .fold(0u64, |all, &v| (all << 16) | u64::from(v))
-    };
-    let (before, centre, after) = (lanes(&mixed[..]), lanes(&mixed[1..]), lanes(&mixed[2..]));
-    // At most 4 × 1020: no lane carries into the next.
-    let (even, odd) = (3 * centre + before, 3 * centre + after);
+    // Each column's neighbours in its lanes; at most 4 × 1020 a lane: no
+    // lane carries into the next.
+    let left = (columns << 16) | (before >> 48);
+    let right = (columns >> 16) | (after << 48);
+    let (even, odd) = (3 * columns + left, 3 * columns + right);
     // The top bit of each lane: set where the lane is dark.
     let dark = |sums: u64| {
         if flip == 0 {
@@ -219,8 +216,9 @@ struct Axis {
 /// Room for one row of a doubled view while the finder search scans it.
 #[derive(Default)]
 pub struct RowBuffers {
-    /// The two image rows it lies between, mixed, a column each.
-    mixed: Vec<u16>,
+    /// The image columns under it, each mixed from the two image rows it
+    /// lies between, four to a word: see [`BitImage::mixed_columns`].
+    mixed: Vec<u64>,
 }
 
 /// A two-level view of an image: [`BitImage::get`] says whether a pixel is dark.
@@ -478,28 +476,45 @@ impl<'a> BitImage<'a> {
     /// The image columns under view pixels `x0..x1` (both even) of row
     /// `y` of a doubled view, each mixed from the two image rows the view
     /// row lies between (as [`BitImage::value`] mixes them), into
-    /// `buffers.mixed`: the column before them first and the one after
-    /// them last (the edge ones repeated at the borders), then zeros up
-    /// to a whole number of groups of four columns for
-    /// [`doubled_dark_bits`].
+    /// `buffers.mixed` four to a word, in 16-bit lanes: first a word whose
+    /// top lane is the column before them, then theirs, the one after
+    /// them following the last (the edge ones repeated at the borders),
+    /// and a word more if that fills no word of its own. Group `g` of
+    /// [`doubled_dark_bits`] is words `g..g + 3`.
     fn mixed_columns(&self, y: usize, x0: usize, x1: usize, buffers: &mut RowBuffers) {
         let w = self.image_width;
         let here = &self.luma[(y >> 1) * w..][..w];
         let near = &self.luma[neighbour(y, self.image_height) * w..][..w];
         let (j0, j1) = (x0 >> 1, x1 >> 1);
-        let mix = |a: u8, b: u8| 3 * u16::from(a) + u16::from(b);
-        let mixed = &mut buffers.mixed;
-        mixed.clear();
-        mixed.push(mix(here[j0.saturating_sub(1)], near[j0.saturating_sub(1)]));
-        mixed.extend(
-            here[j0..j1]
-                .iter()
-                .zip(&near[j0..j1])
-                .map(|(&a, &b)| mix(a, b)),
+        let column = |j: usize| {
+            let j = j.min(w - 1);
+            3 * u64::from(here[j]) + u64::from(near[j])
+        };
+        // Four bytes to the low bytes of four 16-bit lanes.
+        let lanes = |four: &[u8; 4]| {
+            let x = u64::from(u32::from_le_bytes(*four));
+            let x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+            (x | (x << 8)) & 0x00ff_00ff_00ff_00ff
+        };
+        let words = &mut buffers.mixed;
+        words.clear();
+        words.push(column(j0.saturating_sub(1)) << 48);
+        let (h, n) = (here[j0..j1].chunks_exact(4), near[j0..j1].chunks_exact(4));
+        let rest = h.remainder().len();
+        words.extend(
+            h.zip(n)
+                .map(|(h, n)| match (h.first_chunk(), n.first_chunk()) {
+                    (Some(h), Some(n)) => 3 * lanes(h) + lanes(n),
+                    _ => 0,
+                }),
         );
-        let last = j1.min(w - 1);
-        mixed.push(mix(here[last], near[last]));
-        mixed.resize((j1 - j0).next_multiple_of(4) + 2, 0);
+        let tail = (0..rest).fold(column(j1) << (16 * rest), |tail, i| {
+            tail | column(j1 - rest + i) << (16 * i)
+        });
+        words.push(tail);
+        if rest > 0 {
+            words.push(0);
+        }
     }
 
     /// Whether this is the negative image (light-on-dark codes).
@@ -559,13 +574,14 @@ impl<'a> BitImage<'a> {
                 dark_bits(group, threshold(g), self.flip)
             })
         } else {
-            // Four image columns a group, each the column before it too.
+            // Four image columns a group.
             self.mixed_columns(y, x0, x1, buffers);
-            let mixed = &buffers.mixed;
-            push_edges(x0, x1 - x0, edges, |g| {
-                mixed[4 * g..]
-                    .first_chunk()
-                    .map_or(0, |m| doubled_dark_bits(m, threshold(g), self.flip))
+            let words = &buffers.mixed;
+            push_edges(x0, x1 - x0, edges, |g| match words[g..].first_chunk() {
+                Some(&[before, columns, after]) => {
+                    doubled_dark_bits(before, columns, after, threshold(g), self.flip)
+                }
+                None => 0,
             })
         }
     }
@@ -856,11 +872,16 @@ mod tests {
                         let dark = |p: u8| u8::from(p ^ flip <= t);
                         bits | dark(pixel(m[i])) << (2 * i) | dark(pixel(m[i + 2])) << (2 * i + 1)
                     });
-                    assert_eq!(
-                        doubled_dark_bits(m, t, flip),
-                        want,
-                        "t {t} flip {flip} {m:?}"
-                    );
+                    // The column before in the top lane of one word, the four
+                    // in the next, the one after in the lowest lane of a
+                    // third; other columns in the other lanes.
+                    let lanes =
+                        |m: &[u16]| m.iter().rev().fold(0, |all, &v| (all << 16) | u64::from(v));
+                    let columns = lanes(&m[1..5]);
+                    let before = lanes(&[next(), next(), next(), m[0]]);
+                    let after = lanes(&[m[5], next(), next(), next()]);
+                    let got = doubled_dark_bits(before, columns, after, t, flip);
+                    assert_eq!(got, want, "t {t} flip {flip} {m:?}");
                 }
             }
         }
