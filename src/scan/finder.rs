@@ -204,7 +204,9 @@ pub fn find(img: &BitImage, max: usize) -> Vec<Finder> {
                 edges[i + 4] - edges[i + 3],
                 edges[i + 5] - edges[i + 4],
             ];
-            if ratio_ok(&r) {
+            // First the part of `ratio_ok` that says the centre is the
+            // widest stripe: most windows fail there, for three comparisons.
+            if r[2] >= r[0].max(r[4]) && 2 * r[2] >= r[1] + r[3] && ratio_ok(&r) {
                 let cx = edges[i + 2] as f32 + r[2] as f32 / 2.0;
                 let total: u32 = r.iter().sum();
                 confirm(img, cx, y as i32, total as f32, &mut centres);
