@@ -195,6 +195,8 @@ fn masked(mask: u32, x: usize, y: usize) -> bool {
 pub struct Layout {
     size: usize,
     version: usize,
+    /// Each data module's index in the grid (bits 0–15) and, for each of
+    /// the eight masks, whether the mask inverts it (bit 16 + mask).
     order: std::cell::OnceCell<Vec<u32>>,
 }
 
@@ -237,7 +239,8 @@ fn placement_order(n: usize, version: usize) -> Vec<u32> {
                 let version_area = version >= 7
                     && ((x + 11 >= n && x + 8 < n && y < 6) || (y + 11 >= n && y + 8 < n && x < 6));
                 if !version_area && !is_functional(qv, width, x as i16, y as i16) {
-                    order.push((y * n + x) as u32);
+                    let masks = (0..8).fold(0, |m, mask| m | u32::from(masked(mask, x, y)) << mask);
+                    order.push((y * n + x) as u32 | masks << 16);
                 }
             }
         }
@@ -270,9 +273,10 @@ pub fn decode_grid(g: &Grid, layout: &Layout) -> Result<String, GridError> {
     let mut raw = Vec::with_capacity(order.len() / 8);
     for chunk in order.chunks_exact(8) {
         let mut byte = 0u8;
-        for &i in chunk {
-            let i = i as usize;
-            byte = (byte << 1) | u8::from(g.modules[i] ^ masked(mask, i % n, i / n));
+        for &module in chunk {
+            let dark = g.modules[(module & 0xffff) as usize];
+            let inverted = (module >> (16 + mask)) & 1 == 1;
+            byte = (byte << 1) | u8::from(dark ^ inverted);
         }
         raw.push(byte);
     }
