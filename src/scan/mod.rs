@@ -334,8 +334,10 @@ fn read_sizes(
                 continue;
             };
             guess_tried = is_guess;
+            // Sampled once for both readings.
+            let mut darkness = None;
             for mirrored in [false, true] {
-                match attempt(bits, h, layout, mirrored, budget) {
+                match attempt(bits, h, layout, mirrored, budget, &mut darkness) {
                     Attempt::Read(text) => return Some(text),
                     Attempt::Size(s) => {
                         sizes.claim(s);
@@ -362,7 +364,7 @@ fn read_sizes(
         .flatten();
         let last = guess.filter(|_| !guess_tried);
         for h in corner.into_iter().chain(refined).chain(last) {
-            match attempt(bits, &h, layout, mirrored, budget) {
+            match attempt(bits, &h, layout, mirrored, budget, &mut None) {
                 Attempt::Read(text) => return Some(text),
                 Attempt::Size(s) => {
                     sizes.claim(s);
@@ -388,26 +390,28 @@ enum Attempt {
 
 /// Samples the grid `h` maps (its mirror image if `mirrored`) and decodes
 /// it; where the format is legible but the data not, again with blur
-/// partly undone.
+/// partly undone. `darkness` keeps the samples for the other reading of
+/// the same grid.
 fn attempt(
     bits: &binarize::BitImage,
     h: &grid::Homography,
     layout: &decode::Layout,
     mirrored: bool,
     budget: &grid::Budget,
+    darkness: &mut Option<Vec<i32>>,
 ) -> Attempt {
     let size = layout.size();
     if !budget.spend((size * size / 16) as u32) {
         return Attempt::NoFormat;
     }
-    let d = grid::darkness(bits, h, size);
+    let d = darkness.get_or_insert_with(|| grid::darkness(bits, h, size));
     let flip = |g: decode::Grid| if mirrored { g.transposed() } else { g };
-    match decode::decode_grid(&flip(grid::sample(&d, size)), layout) {
+    match decode::decode_grid(&flip(grid::sample(d, size)), layout) {
         Ok(text) => Attempt::Read(text),
         Err(decode::GridError::Size(s)) => Attempt::Size(s),
         Err(decode::GridError::Format) => Attempt::NoFormat,
         Err(decode::GridError::Bad) => {
-            match decode::decode_grid(&flip(grid::sample_sharpened(&d, size)), layout) {
+            match decode::decode_grid(&flip(grid::sample_sharpened(d, size)), layout) {
                 Ok(text) => Attempt::Read(text),
                 Err(_) => Attempt::Unread,
             }
