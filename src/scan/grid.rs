@@ -653,20 +653,18 @@ pub fn sample(d: &[i32], size: usize) -> Grid {
 /// of its neighbours' colour, and subtracting a share of theirs undoes part
 /// of that.
 pub fn sample_sharpened(d: &[i32], size: usize) -> Grid {
-    let at = |x: usize, y: usize, dx: isize, dy: isize| {
-        let (xx, yy) = (x as isize + dx, y as isize + dy);
-        if xx < 0 || yy < 0 || xx >= size as isize || yy >= size as isize {
-            d[y * size + x]
-        } else {
-            d[yy as usize * size + xx as usize]
-        }
-    };
     let mut modules = vec![false; size * size];
     for y in 0..size {
         for x in 0..size {
-            let around = at(x, y, 1, 0) + at(x, y, -1, 0) + at(x, y, 0, 1) + at(x, y, 0, -1);
+            let i = y * size + x;
+            let here = d[i];
+            // A neighbour outside the grid counts as the module itself.
+            let left = if x > 0 { d[i - 1] } else { here };
+            let right = if x + 1 < size { d[i + 1] } else { here };
+            let up = if y > 0 { d[i - size] } else { here };
+            let down = if y + 1 < size { d[i + size] } else { here };
             // 16 × (d + SHARPEN / 4 × (d − around / 4)).
-            modules[y * size + x] = 4 * d[y * size + x] * (4 + SHARPEN) - SHARPEN * around >= 0;
+            modules[i] = 4 * here * (4 + SHARPEN) - SHARPEN * (left + right + up + down) >= 0;
         }
     }
     Grid { size, modules }
@@ -678,7 +676,36 @@ const SHARPEN: i32 = 6;
 
 #[cfg(test)]
 mod tests {
-    use super::{RINGS, alignment_positions, floor};
+    use super::{RINGS, SHARPEN, alignment_positions, floor, sample_sharpened};
+
+    #[test]
+    fn sharpening_weighs_each_module_against_its_four_neighbours() {
+        // Neighbours past the edge are the module itself: coordinates
+        // clamped into the grid.
+        let size = 5;
+        let mut seed = 3u32;
+        for _ in 0..50 {
+            let d: Vec<i32> = (0..size * size)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (seed >> 24) as i32 - 128
+                })
+                .collect();
+            let g = sample_sharpened(&d, size);
+            let at = |x: i32, y: i32| {
+                let c = |v: i32| v.clamp(0, size as i32 - 1) as usize;
+                d[c(y) * size + c(x)]
+            };
+            for y in 0..size as i32 {
+                for x in 0..size as i32 {
+                    let around = at(x - 1, y) + at(x + 1, y) + at(x, y - 1) + at(x, y + 1);
+                    let want = 4 * at(x, y) * (4 + SHARPEN) >= SHARPEN * around;
+                    let got = g.modules[y as usize * size + x as usize];
+                    assert_eq!(got, want, "({x}, {y}) of {d:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn alignment_positions_follow_the_standard_in_ascending_order() {
