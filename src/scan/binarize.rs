@@ -20,7 +20,8 @@
 /// so that its blocks are 8 of its own pixels too).
 pub const SHIFT: usize = 3;
 
-/// Pixels compared at once in the row scan: the bytes of one integer.
+/// Pixels compared at once in the row scan: the bytes of one integer (at
+/// twice the scale, the eight view pixels over four image columns).
 const GROUP: usize = 8;
 
 /// Below this spread between a block's darkest and lightest pixel the block
@@ -558,7 +559,7 @@ impl<'a> BitImage<'a> {
     /// Where the colour changes along row `y` within the search box's
     /// columns, into `edges`: the box's first x, each x whose pixel differs
     /// from the one before, then the box's end. Returns whether the row
-    /// starts dark there. `buffers` hold a doubled view's row, reused from
+    /// starts dark there. `buffers` hold a doubled view's columns, reused from
     /// row to row.
     pub fn row_edges(&self, y: usize, edges: &mut Vec<u32>, buffers: &mut RowBuffers) -> bool {
         let [x0, _, x1, _] = self.search;
