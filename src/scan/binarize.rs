@@ -467,11 +467,18 @@ impl<'a> BitImage<'a> {
         ((3 * mix(row.at) + mix(row.near) + 8) / 16) as u8
     }
 
+    /// How far the pixel at `column` and `row` is below its threshold
+    /// (dark at zero and above).
+    #[inline(always)]
+    fn below(&self, column: Axis, row: Axis) -> i32 {
+        let t = self.threshold[row.block * self.blocks_wide + column.block];
+        i32::from(t) - i32::from(self.value(column, row) ^ self.flip)
+    }
+
     /// Whether the pixel at `column` and `row` is dark.
     #[inline(always)]
     fn dark(&self, column: Axis, row: Axis) -> bool {
-        let t = self.threshold[row.block * self.blocks_wide + column.block];
-        self.value(column, row) ^ self.flip <= t
+        self.below(column, row) >= 0
     }
 
     /// The image columns under view pixels `x0..x1` (both even) of row
@@ -529,17 +536,18 @@ impl<'a> BitImage<'a> {
         let (Some(column), Some(row)) = (self.axis(x, false), self.axis(y, true)) else {
             return -64;
         };
-        let t = self.threshold[row.block * self.blocks_wide + column.block];
-        i32::from(t) - i32::from(self.value(column, row) ^ self.flip)
+        self.below(column, row)
     }
 
     /// Whether the pixel at (x, y) is dark; outside the image is light.
     #[inline]
     pub fn get(&self, x: i32, y: i32) -> bool {
-        match (self.axis(x, false), self.axis(y, true)) {
-            (Some(column), Some(row)) => self.dark(column, row),
-            _ => false,
-        }
+        self.at(x, y).unwrap_or(false)
+    }
+
+    /// Whether the pixel at (x, y) is dark; `None` outside the view.
+    pub fn at(&self, x: i32, y: i32) -> Option<bool> {
+        Some(self.dark(self.axis(x, false)?, self.axis(y, true)?))
     }
 
     /// Whether each pixel of column `x` is dark, by its row: `None` outside
@@ -901,6 +909,8 @@ mod tests {
                 for x in -2..w + 2 {
                     for y in -2..h + 2 {
                         let want = inside(x, y).then(|| view.get(x, y));
+                        assert_eq!(view.at(x, y), want, "({x}, {y})");
+                        assert_eq!(view.darkness(x, y) >= 0, want == Some(true), "({x}, {y})");
                         assert_eq!(view.column(x)(y), want, "column {x}, row {y}");
                         assert_eq!(view.row(y)(x), want, "row {y}, column {x}");
                     }

@@ -147,9 +147,7 @@ fn confirm(img: &BitImage, cx: f32, y: i32, h_total: f32, centres: &mut Vec<Find
     let h_total: f32 = h.iter().sum();
     // A diagonal through the centre must show the pattern too.
     let (dx, dy) = (cx as i32, cy as i32);
-    let inside =
-        |x: i32, y: i32| x >= 0 && y >= 0 && (x as usize) < img.width && (y as usize) < img.height;
-    let diagonal = |i: i32| inside(dx + i, dy + i).then(|| img.get(dx + i, dy + i));
+    let diagonal = |i: i32| img.at(dx + i, dy + i);
     let Some((d, _)) = cross(diagonal, any) else {
         return;
     };
